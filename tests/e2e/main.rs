@@ -1,1 +1,10 @@
+//! End-to-end tests: the real provider binary, driven by the real
+//! `terraform` (from `TF_ACC_TERRAFORM_PATH`, else `terraform` on PATH) or,
+//! for protocol tests, by a tonic client that plays Terraform's part exactly
+//! (environment, handshake, P-521 client certificate, mTLS over the socket).
+//! One test binary, so it links once.
 
+mod support;
+
+mod protocol;
+mod provider_config;

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, lints, unit and integration tests, and the
+# end-to-end suite against Terraform on PATH (1.11.x) and Terraform 1.0.3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CHECKPOINT_DISABLE=1
+
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+echo "==> cargo clippy"
+cargo clippy --locked --all-targets -- -D warnings
+echo "==> docs are up to date"
+cargo run --locked --quiet --bin terraform-provider-launchdarkly -- docs --check
+echo "==> cargo test (Terraform: $(terraform version | head -1))"
+cargo test --locked --all-targets
+tf103=$(scripts/install-terraform-1.0.3.sh)
+echo "==> e2e with Terraform 1.0.3"
+TF_ACC_TERRAFORM_PATH="$tf103" cargo test --locked --test e2e
+echo "==> all tests passed"

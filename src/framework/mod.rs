@@ -1,0 +1,23 @@
+//! The plugin framework: cty types and values (with null and unknown), their
+//! msgpack and JSON codecs, schemas, attribute paths, diagnostics, typed
+//! decoding, and the `Provider`/`Resource`/`DataSource` traits. Nothing here
+//! knows about gRPC or protobuf.
+
+pub mod diagnostics;
+pub mod json;
+pub mod msgpack;
+pub mod number;
+pub mod path;
+pub mod provider;
+pub mod schema;
+pub mod typed;
+pub mod types;
+pub mod value;
+
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use path::AttributePath;
+pub use provider::{ApplyRequest, Ctx, DataSource, Outcome, Plan, PlanRequest, Provider, Resource};
+pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+pub use typed::{Attr, FromValue};
+pub use types::Type;
+pub use value::Value;

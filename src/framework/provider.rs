@@ -1,0 +1,104 @@
+//! The traits a provider implements. The protocol layer decodes every
+//! request against the right schema before calling these, so implementations
+//! see framework values and return diagnostics, never protobuf types.
+
+use super::diagnostics::Diagnostics;
+use super::schema::Schema;
+use super::value::Value;
+use async_trait::async_trait;
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+
+/// Per-call context: `cancel` fires when Terraform calls `Stop` (Ctrl-C).
+#[derive(Clone, Debug, Default)]
+pub struct Ctx {
+    pub cancel: CancellationToken,
+}
+
+/// The provider itself: its configuration and the types it serves.
+#[async_trait]
+pub trait Provider: Send + Sync {
+    /// Provider type name, the prefix of every resource type (`launchdarkly`).
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+    /// Static checks of the provider block (values may be unknown).
+    async fn validate(&self, config: &Value) -> Diagnostics;
+    /// Resolves credentials and builds clients; may see unknown values during plan.
+    async fn configure(&self, ctx: &Ctx, terraform_version: &str, config: &Value) -> Diagnostics;
+    fn resources(&self) -> Vec<Arc<dyn Resource>>;
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+}
+
+/// Result of planning, applying or reading a resource: the new value (null
+/// when the object is gone), private bytes and diagnostics.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    pub state: Value,
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+/// A plan: the planned state plus the attributes whose change forces replacement.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    pub planned: Value,
+    pub private: Vec<u8>,
+    pub requires_replace: Vec<super::path::AttributePath>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Inputs of `PlanResourceChange` (null prior: create; null proposed: destroy).
+#[derive(Clone, Debug)]
+pub struct PlanRequest {
+    pub prior: Value,
+    pub proposed: Value,
+    pub config: Value,
+    pub prior_private: Vec<u8>,
+}
+
+/// Inputs of `ApplyResourceChange` (null planned: destroy).
+#[derive(Clone, Debug)]
+pub struct ApplyRequest {
+    pub prior: Value,
+    pub planned: Value,
+    pub config: Value,
+    pub planned_private: Vec<u8>,
+}
+
+/// A managed resource type.
+#[async_trait]
+pub trait Resource: Send + Sync {
+    /// Type name without the provider prefix (`access_token`).
+    fn name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+    async fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+    /// Converts raw JSON state written by schema `version` to the current
+    /// schema. `None` with the default means: decode leniently as current.
+    async fn upgrade(&self, _version: i64, _raw_json: &serde_json::Value) -> Option<(Value, Diagnostics)> {
+        None
+    }
+    async fn read(&self, ctx: &Ctx, state: Value, private: Vec<u8>) -> Outcome;
+    async fn plan(&self, ctx: &Ctx, req: PlanRequest) -> Plan;
+    async fn apply(&self, ctx: &Ctx, req: ApplyRequest) -> Outcome;
+    async fn import(&self, _ctx: &Ctx, _id: &str) -> Outcome {
+        let mut o = Outcome::default();
+        o.diagnostics.error(
+            "Import not supported",
+            format!("{} cannot be imported.", self.name()),
+        );
+        o
+    }
+}
+
+/// A data source type.
+#[async_trait]
+pub trait DataSource: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+    async fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+    async fn read(&self, ctx: &Ctx, config: Value) -> (Value, Diagnostics);
+}

@@ -1,0 +1,346 @@
+//! The `provider "launchdarkly"` block: its schema (names and environment
+//! variables as the official provider), validation at validate/plan time
+//! with attribute paths, and resolution of the effective settings at
+//! configure time (config wins over env when non-empty).
+
+use crate::framework::number::Number;
+use crate::framework::typed::field;
+use crate::framework::{Attr, Attribute, AttributePath, Block, Diagnostics, Schema, Type, Value};
+use std::time::Duration;
+use url::Url;
+
+pub const ENV_ACCESS_TOKEN: &str = "LAUNCHDARKLY_ACCESS_TOKEN";
+pub const ENV_OAUTH_TOKEN: &str = "LAUNCHDARKLY_OAUTH_TOKEN";
+pub const ENV_API_HOST: &str = "LAUNCHDARKLY_API_HOST";
+pub const DEFAULT_API_HOST: &str = "https://app.launchdarkly.com";
+/// Seconds; the official provider's default.
+pub const DEFAULT_HTTP_TIMEOUT_SECS: u64 = 20;
+/// Terraform's default `-parallelism`; see docs/index.md for why.
+pub const DEFAULT_MAX_CONCURRENCY: u64 = 10;
+
+pub fn schema() -> Schema {
+    Schema {
+        version: 0,
+        block: Block {
+            description: "Manage LaunchDarkly API access tokens.".into(),
+            attributes: vec![
+                Attribute::optional(
+                    "access_token",
+                    Type::String,
+                    "LaunchDarkly API access token. Falls back to the `LAUNCHDARKLY_ACCESS_TOKEN` environment variable. One of `access_token` or `oauth_token` is required.",
+                )
+                .sensitive(),
+                Attribute::optional(
+                    "oauth_token",
+                    Type::String,
+                    "LaunchDarkly OAuth token. Falls back to `LAUNCHDARKLY_OAUTH_TOKEN`. Used instead of `access_token` when both are available.",
+                )
+                .sensitive(),
+                Attribute::optional(
+                    "api_host",
+                    Type::String,
+                    "LaunchDarkly API host. Falls back to `LAUNCHDARKLY_API_HOST`, then `https://app.launchdarkly.com`. Without a scheme, `https://` is assumed. `http://` is accepted for loopback hosts only, unless `allow_insecure_http = true`.",
+                ),
+                Attribute::optional(
+                    "http_timeout",
+                    Type::Number,
+                    "Timeout in seconds for each HTTP attempt (default 20; `0` means the default). A separate overall deadline bounds a call with its retries.",
+                ),
+                Attribute::optional(
+                    "max_concurrency",
+                    Type::Number,
+                    "Maximum number of concurrent API requests (default 10, Terraform's default `-parallelism`; `0` means the default). Lowered automatically when LaunchDarkly's rate-limit headers run low.",
+                ),
+                Attribute::optional(
+                    "allow_insecure_http",
+                    Type::Bool,
+                    "Allow an `http://` `api_host` that is not a loopback address (for example an emulator running as a CI sidecar). Never use this with the real LaunchDarkly.",
+                ),
+            ],
+            ..Block::default()
+        },
+    }
+}
+
+/// Effective settings after configure. Credentials are redacted in `Debug`.
+#[derive(Clone)]
+pub struct Settings {
+    pub credential: String,
+    pub credential_source: &'static str,
+    pub api_host: Url,
+    pub http_timeout: Duration,
+    pub max_concurrency: usize,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("credential", &"<redacted>")
+            .field("credential_source", &self.credential_source)
+            .field("api_host", &self.api_host.as_str())
+            .field("http_timeout", &self.http_timeout)
+            .field("max_concurrency", &self.max_concurrency)
+            .finish()
+    }
+}
+
+/// Parses and checks an API host. `allow_insecure`: accept any `http://` host.
+pub fn parse_api_host(raw: &str, allow_insecure: bool) -> Result<Url, String> {
+    let trimmed = raw.trim();
+    let with_scheme = if trimmed.contains("://") {
+        trimmed.to_string()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let url = Url::parse(&with_scheme).map_err(|e| format!("{raw:?} is not a valid URL ({e})."))?;
+    let host = url.host_str().unwrap_or_default().to_string();
+    if host.is_empty() {
+        return Err(format!("{raw:?} has no host name."));
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if allow_insecure || is_loopback(&host) => Ok(url),
+        "http" => Err(format!(
+            "{raw:?} uses plain http:// to a non-loopback host, which would send your credentials unencrypted. \
+             Use https://, or set allow_insecure_http = true if this really is a test server."
+        )),
+        other => Err(format!(
+            "{raw:?} uses the scheme {other}://; the API host must use https:// (or http:// for a local emulator)."
+        )),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost")
+        || h.parse::<std::net::IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
+}
+
+/// A non-negative whole number attribute (0 = default); `None` when unset or unknown.
+fn non_negative(config: &Value, name: &str, d: &mut Diagnostics) -> Option<u64> {
+    let path = AttributePath::attr(name);
+    match field::<Attr<Number>>(config, &AttributePath::root(), name) {
+        Ok(Attr::Known(n)) => match n.to_i64() {
+            Some(i) if i >= 0 => Some(i as u64),
+            Some(_) => {
+                d.attribute_error(
+                    path,
+                    format!("Invalid {name}"),
+                    format!("{name} must be zero (the default) or a positive whole number, got {n}."),
+                );
+                None
+            }
+            None => {
+                d.attribute_error(
+                    path,
+                    format!("Invalid {name}"),
+                    format!("{name} must be a whole number, got {n}."),
+                );
+                None
+            }
+        },
+        Ok(_) => None,
+        Err(e) => {
+            d.push(e);
+            None
+        }
+    }
+}
+
+fn string_attr(config: &Value, name: &str) -> Attr<String> {
+    field::<Attr<String>>(config, &AttributePath::root(), name).unwrap_or(Attr::Unknown)
+}
+
+/// Static checks (PrepareProviderConfig). Unknown values are accepted.
+pub fn validate(config: &Value) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    non_negative(config, "http_timeout", &mut d);
+    non_negative(config, "max_concurrency", &mut d);
+    let insecure =
+        field::<Attr<bool>>(config, &AttributePath::root(), "allow_insecure_http").unwrap_or(Attr::Unknown);
+    if let Attr::Known(host) = string_attr(config, "api_host") {
+        if !host.is_empty() && !insecure.is_unknown() {
+            if let Err(msg) = parse_api_host(&host, insecure.known().copied().unwrap_or(false)) {
+                d.attribute_error(AttributePath::attr("api_host"), "Invalid api_host", msg);
+            }
+        }
+    }
+    for name in ["access_token", "oauth_token"] {
+        if let Attr::Known(v) = string_attr(config, name) {
+            if !v.is_empty() && v.trim() != v {
+                d.attribute_error(
+                    AttributePath::attr(name),
+                    format!("Invalid {name}"),
+                    format!("{name} has leading or trailing whitespace; copy the token again."),
+                );
+            }
+        }
+    }
+    d
+}
+
+/// What configure found.
+pub enum Resolved {
+    Ready(Settings),
+    /// Some configuration is unknown until apply; resources will say so if used.
+    Deferred,
+}
+
+/// Resolves the effective settings from config and environment.
+pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Option<Resolved>, Diagnostics) {
+    let mut d = validate(config);
+    if d.has_errors() {
+        return (None, d);
+    }
+    let names = [
+        "access_token",
+        "oauth_token",
+        "api_host",
+        "http_timeout",
+        "max_concurrency",
+        "allow_insecure_http",
+    ];
+    if names.iter().any(|n| config.get(n).is_some_and(Value::is_unknown)) {
+        return (Some(Resolved::Deferred), d);
+    }
+    let pick = |name: &str, var: &str| -> Option<(String, String)> {
+        match string_attr(config, name) {
+            Attr::Known(v) if !v.is_empty() => Some((v, format!("the provider attribute {name}"))),
+            _ => env(var)
+                .filter(|v| !v.is_empty())
+                .map(|v| (v, format!("the environment variable {var}"))),
+        }
+    };
+    let access = pick("access_token", ENV_ACCESS_TOKEN);
+    let oauth = pick("oauth_token", ENV_OAUTH_TOKEN);
+    let (credential, credential_source) = match (access, oauth) {
+        (Some((_, a_src)), Some((o, o_src))) => {
+            d.warning(
+                "Two LaunchDarkly credentials configured",
+                format!("Both an access token ({a_src}) and an OAuth token ({o_src}) are set; the OAuth token is used. Remove one to silence this warning."),
+            );
+            (o, "oauth_token")
+        }
+        (None, Some((o, _))) => (o, "oauth_token"),
+        (Some((a, _)), None) => (a, "access_token"),
+        (None, None) => {
+            d.error(
+                "Missing LaunchDarkly credentials",
+                format!(
+                    "Set the provider attribute access_token or oauth_token, or the environment variable {ENV_ACCESS_TOKEN} or {ENV_OAUTH_TOKEN}. \
+                     Create an API access token under Account settings → Authorization in LaunchDarkly."
+                ),
+            );
+            return (None, d);
+        }
+    };
+    let insecure = field::<Attr<bool>>(config, &AttributePath::root(), "allow_insecure_http")
+        .ok()
+        .and_then(Attr::into_known)
+        .unwrap_or(false);
+    let (host_raw, host_path) = match pick("api_host", ENV_API_HOST) {
+        Some((h, src)) if src.starts_with("the provider") => (h, Some(AttributePath::attr("api_host"))),
+        Some((h, _)) => (h, None),
+        None => (DEFAULT_API_HOST.to_string(), None),
+    };
+    let api_host = match parse_api_host(&host_raw, insecure) {
+        Ok(u) => u,
+        Err(msg) => {
+            match host_path {
+                Some(p) => d.attribute_error(p, "Invalid api_host", msg),
+                None => d.error(format!("Invalid {ENV_API_HOST}"), msg),
+            }
+            return (None, d);
+        }
+    };
+    let timeout = non_negative(config, "http_timeout", &mut d)
+        .filter(|v| *v > 0)
+        .unwrap_or(DEFAULT_HTTP_TIMEOUT_SECS);
+    let conc = non_negative(config, "max_concurrency", &mut d)
+        .filter(|v| *v > 0)
+        .unwrap_or(DEFAULT_MAX_CONCURRENCY);
+    let settings = Settings {
+        credential,
+        credential_source,
+        api_host,
+        http_timeout: Duration::from_secs(timeout),
+        max_concurrency: usize::try_from(conc).unwrap_or(usize::MAX),
+    };
+    (Some(Resolved::Ready(settings)), d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(pairs: &[(&str, Value)]) -> Value {
+        let mut v = Value::null_object_of(&schema().implied_type());
+        for (k, x) in pairs {
+            v.set(k, x.clone());
+        }
+        v
+    }
+
+    #[test]
+    fn api_host_rules() {
+        let cases: &[(&str, &str, bool, bool)] = &[
+            ("bare host means https", "app.launchdarkly.com", false, true),
+            ("https", "https://app.launchdarkly.com", false, true),
+            ("http loopback", "http://127.0.0.1:8080", false, true),
+            ("http localhost", "http://localhost:1", false, true),
+            ("http ipv6 loopback", "http://[::1]:1", false, true),
+            ("http remote refused", "http://ld.example.com", false, false),
+            ("http remote allowed", "http://ld.example.com", true, true),
+            ("ftp refused", "ftp://x", false, false),
+            ("ftp refused even insecure", "ftp://x", true, false),
+        ];
+        for (name, host, insecure, ok) in cases {
+            assert_eq!(parse_api_host(host, *insecure).is_ok(), *ok, "{name}");
+        }
+    }
+
+    #[test]
+    fn validate_points_at_attributes() {
+        let d = validate(&cfg(&[
+            ("api_host", "ftp://x".into()),
+            ("http_timeout", Value::int(-1)),
+        ]));
+        let paths: Vec<String> = d
+            .iter()
+            .filter_map(|x| x.path.as_ref().map(|p| p.to_string()))
+            .collect();
+        assert_eq!(paths, vec!["http_timeout", "api_host"]);
+        assert!(validate(&cfg(&[("api_host", Value::unknown())])).is_empty());
+    }
+
+    #[test]
+    fn credentials_resolution() {
+        let none = |_: &str| None;
+        let (r, d) = resolve(&cfg(&[]), &none);
+        assert!(r.is_none());
+        let msg = d.iter().next().unwrap().detail.clone();
+        for needle in ["access_token", "oauth_token", ENV_ACCESS_TOKEN, ENV_OAUTH_TOKEN] {
+            assert!(msg.contains(needle), "{needle} missing from {msg}");
+        }
+        let env = |k: &str| (k == ENV_ACCESS_TOKEN).then(|| "api-env-secret".to_string());
+        let (r, d) = resolve(&cfg(&[("oauth_token", "oauth-secret".into())]), &env);
+        let Some(Resolved::Ready(s)) = r else {
+            panic!("not ready")
+        };
+        assert_eq!(s.credential_source, "oauth_token");
+        assert_eq!(d.iter().count(), 1, "warning about two credentials");
+        assert!(!format!("{s:?}").contains("secret"));
+        assert!(!d.iter().any(|x| x.detail.contains("secret")));
+        let (r, _) = resolve(
+            &cfg(&[("access_token", "tok".into()), ("http_timeout", Value::int(0))]),
+            &none,
+        );
+        let Some(Resolved::Ready(s)) = r else {
+            panic!("not ready")
+        };
+        assert_eq!(s.http_timeout, Duration::from_secs(DEFAULT_HTTP_TIMEOUT_SECS));
+        assert_eq!(s.api_host.as_str(), "https://app.launchdarkly.com/");
+    }
+}

@@ -1,0 +1,306 @@
+//! Protocol tests: start the provider exactly as Terraform does (magic
+//! cookie, PLUGIN_PROTOCOL_VERSIONS, a P-521 client certificate in
+//! PLUGIN_CLIENT_CERT), read the handshake, and call RPCs over mTLS.
+
+use crate::support::provider_binary;
+use base64::Engine;
+use hyper_util::rt::TokioIo;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+use tfld::protocol::proto::plugin::grpc_controller_client::GrpcControllerClient;
+use tfld::protocol::proto::tfplugin5 as pb;
+use tfld::protocol::proto::tfplugin5::provider_client::ProviderClient;
+use tonic::transport::{Channel, Endpoint, Uri};
+
+const COOKIE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+
+/// A client identity like go-plugin's: ECDSA P-521, self-signed, CA flag set.
+struct ClientIdentity {
+    pem: String,
+    der: CertificateDer<'static>,
+    key: PrivatePkcs8KeyDer<'static>,
+}
+
+fn client_identity() -> ClientIdentity {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).expect("P-521 key");
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).expect("params");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "localhost");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::OrganizationName, "HashiCorp");
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params.extended_key_usages = vec![
+        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
+        rcgen::ExtendedKeyUsagePurpose::ServerAuth,
+    ];
+    let cert = params.self_signed(&key).expect("self-signed");
+    ClientIdentity {
+        pem: cert.pem(),
+        der: cert.der().clone(),
+        key: PrivatePkcs8KeyDer::from(key.serialize_der()),
+    }
+}
+
+struct Plugin {
+    child: Child,
+    network: String,
+    address: String,
+    server_cert: Vec<u8>,
+}
+
+impl Drop for Plugin {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(client_cert_pem: Option<&str>) -> Plugin {
+    let mut cmd = Command::new(provider_binary());
+    cmd.env(tfld::transport::handshake::COOKIE_KEY, COOKIE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6,5")
+        .env_remove("TF_LOG")
+        .env_remove("TF_LOG_PROVIDER")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if let Some(pem) = client_cert_pem {
+        cmd.env("PLUGIN_CLIENT_CERT", pem);
+    }
+    let mut child = cmd.spawn().expect("spawn provider");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("handshake line");
+    let parts: Vec<&str> = line.trim().split('|').collect();
+    assert_eq!(parts.len(), 6, "handshake line: {line:?}");
+    assert_eq!(&parts[..2], &["1", "5"], "core and app protocol version");
+    assert_eq!(parts[4], "grpc");
+    assert!(!parts[5].ends_with('='), "server cert must be unpadded base64");
+    let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(parts[5])
+        .unwrap_or_default();
+    Plugin {
+        child,
+        network: parts[2].into(),
+        address: parts[3].into(),
+        server_cert,
+    }
+}
+
+/// Accepts exactly the certificate from the handshake line, as go-plugin does.
+#[derive(Debug)]
+struct PinnedServer(Vec<u8>, Arc<rustls::crypto::CryptoProvider>);
+
+impl ServerCertVerifier for PinnedServer {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _: &[CertificateDer<'_>],
+        _: &ServerName<'_>,
+        _: &[u8],
+        _: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if end_entity.as_ref() == self.0.as_slice() {
+            Ok(ServerCertVerified::assertion())
+        } else {
+            Err(rustls::Error::General(
+                "server cert does not match the handshake".into(),
+            ))
+        }
+    }
+    fn verify_tls12_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(m, c, d, &self.1.signature_verification_algorithms)
+    }
+    fn verify_tls13_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(m, c, d, &self.1.signature_verification_algorithms)
+    }
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.1.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+async fn connect(p: &Plugin, id: &ClientIdentity) -> Result<Channel, tonic::transport::Error> {
+    assert_eq!(p.network, "unix");
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut cfg = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(PinnedServer(p.server_cert.clone(), provider)))
+        .with_client_auth_cert(vec![id.der.clone()], PrivateKeyDer::Pkcs8(id.key.clone_key()))
+        .expect("client auth");
+    cfg.alpn_protocols = vec![b"h2".to_vec()];
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(cfg));
+    let path = p.address.clone();
+    Endpoint::try_from("http://localhost")?
+        .connect_timeout(Duration::from_secs(5))
+        .connect_with_connector(tower::service_fn(move |_: Uri| {
+            let connector = connector.clone();
+            let path = path.clone();
+            async move {
+                let sock = tokio::net::UnixStream::connect(path).await?;
+                let name = ServerName::try_from("localhost").map_err(std::io::Error::other)?;
+                let tls = connector.connect(name, sock).await?;
+                Ok::<_, std::io::Error>(TokioIo::new(tls))
+            }
+        }))
+        .await
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+fn wait_exit(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if let Ok(Some(s)) = child.try_wait() {
+            return Some(s);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+#[test]
+fn mtls_get_schema_stop_and_shutdown() {
+    let id = client_identity();
+    let mut p = start(Some(&id.pem));
+    assert!(
+        !p.server_cert.is_empty(),
+        "AutoMTLS: the handshake must carry the server certificate"
+    );
+    rt().block_on(async {
+        let ch = connect(&p, &id).await.expect("mTLS connect");
+        let mut provider = ProviderClient::new(ch.clone());
+        let schema = provider
+            .get_schema(pb::get_provider_schema::Request {})
+            .await
+            .expect("GetSchema")
+            .into_inner();
+        let caps = schema.server_capabilities.expect("capabilities");
+        assert!(caps.plan_destroy && caps.get_provider_schema_optional);
+        let block = schema.provider.and_then(|s| s.block).expect("provider block");
+        let token = block
+            .attributes
+            .iter()
+            .find(|a| a.name == "access_token")
+            .expect("access_token");
+        assert!(token.sensitive);
+        // Stop cancels work but keeps serving.
+        provider.stop(pb::stop::Request {}).await.expect("Stop");
+        provider
+            .get_schema(pb::get_provider_schema::Request {})
+            .await
+            .expect("still serving after Stop");
+        // Unknown resource types are diagnostics, not transport errors.
+        let v = provider
+            .validate_resource_type_config(pb::validate_resource_type_config::Request {
+                type_name: "launchdarkly_nope".into(),
+                ..Default::default()
+            })
+            .await
+            .expect("ValidateResourceTypeConfig")
+            .into_inner();
+        assert!(
+            v.diagnostics[0].summary.contains("Unknown resource type"),
+            "{:?}",
+            v.diagnostics
+        );
+        GrpcControllerClient::new(ch)
+            .shutdown(tfld::protocol::proto::plugin::Empty {})
+            .await
+            .expect("Shutdown");
+    });
+    let status = wait_exit(&mut p.child, Duration::from_secs(5)).expect("provider must exit after Shutdown");
+    assert!(status.success(), "exit status {status:?}");
+    assert!(
+        !std::path::Path::new(&p.address).exists(),
+        "socket must be removed on exit"
+    );
+}
+
+#[test]
+fn a_different_client_certificate_is_refused() {
+    let announced = client_identity();
+    let intruder = client_identity();
+    let p = start(Some(&announced.pem));
+    rt().block_on(async {
+        let res = match connect(&p, &intruder).await {
+            Err(e) => Err(e.to_string()),
+            Ok(ch) => ProviderClient::new(ch)
+                .get_schema(pb::get_provider_schema::Request {})
+                .await
+                .map(|_| ())
+                .map_err(|s| s.to_string()),
+        };
+        assert!(
+            res.is_err(),
+            "a client with another certificate must not be served"
+        );
+    });
+}
+
+#[test]
+fn sigint_is_ignored() {
+    let id = client_identity();
+    let p = start(Some(&id.pem));
+    let pid = p.child.id().to_string();
+    let killed = Command::new("kill").args(["-INT", &pid]).status().expect("kill");
+    assert!(killed.success());
+    rt().block_on(async {
+        let ch = connect(&p, &id).await.expect("connect after SIGINT");
+        ProviderClient::new(ch)
+            .get_schema(pb::get_provider_schema::Request {})
+            .await
+            .expect("serving after SIGINT");
+    });
+}
+
+#[test]
+fn wrong_cookie_exits_1_with_a_message() {
+    let out = Command::new(provider_binary())
+        .env(tfld::transport::handshake::COOKIE_KEY, "wrong")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "nothing on stdout");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("This binary is a plugin"));
+}
+
+#[test]
+fn protocol_5_not_offered_is_a_clear_error() {
+    let out = Command::new(provider_binary())
+        .env(tfld::transport::handshake::COOKIE_KEY, COOKIE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("only speaks protocol 5") && err.contains("\"6\""),
+        "{err}"
+    );
+}
