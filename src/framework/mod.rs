@@ -3,6 +3,8 @@
 //! decoding, and the `Provider`/`Resource`/`DataSource` traits. Nothing here
 //! knows about gRPC or protobuf.
 
+#[cfg(test)]
+mod codec_tests;
 pub mod diagnostics;
 pub mod json;
 pub mod msgpack;
