@@ -1,1 +1,4 @@
-
+pub mod client;
+pub mod emulator;
+pub mod models;
+pub mod secret;
