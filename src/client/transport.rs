@@ -163,3 +163,45 @@ fn failure(e: reqwest::Error) -> TransportFailure {
         message: scrub(&message),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_carry_the_raw_token_api_version_and_user_agent() {
+        let t = Transport::new(
+            reqwest::Client::new(),
+            "https://app.launchdarkly.com".into(),
+            Secret::new("api-0b6f8a1e-2c3d-4e5f-8a9b-0c1d2e3f4a5b"),
+            "terraform-provider-launchdarkly/1.2.3".into(),
+            Duration::from_secs(1),
+        );
+        let h = t.headers(true).expect("headers");
+        let auth = h.get(AUTHORIZATION).expect("auth");
+        assert_eq!(
+            auth.to_str().ok(),
+            Some("api-0b6f8a1e-2c3d-4e5f-8a9b-0c1d2e3f4a5b")
+        );
+        assert!(auth.is_sensitive());
+        assert_eq!(
+            h.get("LD-API-Version").and_then(|v| v.to_str().ok()),
+            Some("20240415")
+        );
+        assert_eq!(
+            h.get(USER_AGENT).and_then(|v| v.to_str().ok()),
+            Some("terraform-provider-launchdarkly/1.2.3")
+        );
+        assert_eq!(
+            h.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()),
+            Some("application/json")
+        );
+        assert!(
+            t.headers(false)
+                .expect("headers")
+                .get(CONTENT_TYPE)
+                .is_none()
+        );
+        assert!(!format!("{t:?}").contains("0b6f8a1e"));
+    }
+}
