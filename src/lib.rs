@@ -8,9 +8,13 @@
 //! - [`provider`]: the LaunchDarkly provider, its resource and data sources;
 //! - `client` (LaunchDarkly HTTP API) and, beside it, `emulator`.
 
+pub mod client;
 pub mod docs;
+pub mod emulator;
 pub mod framework;
 pub mod logging;
+pub mod models;
 pub mod protocol;
 pub mod provider;
+pub mod secret;
 pub mod transport;

@@ -39,7 +39,9 @@ pub fn level_from_env() -> Option<Level> {
 /// Installs the stderr JSON logger and the panic hook.
 pub fn init() {
     install_panic_hook();
-    let Some(level) = level_from_env() else { return };
+    let Some(level) = level_from_env() else {
+        return;
+    };
     let layer = HclogLayer { max: level };
     let _ = tracing_subscriber::registry().with(layer).try_init();
 }
@@ -79,7 +81,10 @@ pub fn format_line(
     let mut message = String::new();
     for (k, v) in fields {
         if k == "message" {
-            message = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+            message = v
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string());
         } else {
             obj.insert(k, v);
         }
@@ -109,7 +114,8 @@ impl Visit for Fields {
         self.0.insert(field.name().into(), value.into());
     }
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0.insert(field.name().into(), format!("{value:?}").into());
+        self.0
+            .insert(field.name().into(), format!("{value:?}").into());
     }
 }
 
@@ -132,9 +138,17 @@ impl<S: Subscriber> Layer<S> for HclogLayer {
 
 /// Transport internals (h2, hyper, rustls) are only interesting at WARN+.
 fn noisy(target: &str, level: &Level) -> bool {
-    let internal = ["h2", "hyper", "hyper_util", "rustls", "tonic", "tower", "reqwest"]
-        .iter()
-        .any(|p| target == *p || target.starts_with(&format!("{p}::")));
+    let internal = [
+        "h2",
+        "hyper",
+        "hyper_util",
+        "rustls",
+        "tonic",
+        "tower",
+        "reqwest",
+    ]
+    .iter()
+    .any(|p| target == *p || target.starts_with(&format!("{p}::")));
     internal && level > &Level::WARN
 }
 

@@ -35,7 +35,10 @@ fn docs(check: bool) -> i32 {
         Ok(stale) if stale.is_empty() => 0,
         Ok(stale) if check => {
             for f in &stale {
-                eprintln!("stale: {} (run `cargo run -- docs` and commit)", f.display());
+                eprintln!(
+                    "stale: {} (run `cargo run -- docs` and commit)",
+                    f.display()
+                );
             }
             1
         }
@@ -58,7 +61,10 @@ fn main() {
         std::process::exit(docs(check));
     }
     tfld::logging::init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("Error: could not start the async runtime: {e}");

@@ -6,7 +6,7 @@ use super::json::{self, ObjectMode};
 use super::msgpack::{decode, encode};
 use super::number::Number;
 use super::path::AttributePath;
-use super::schema::{Attribute, Block, Nesting, NestedBlock};
+use super::schema::{Attribute, Block, NestedBlock, Nesting};
 use super::types::Type;
 use super::value::Value;
 use proptest::prelude::*;
@@ -28,23 +28,50 @@ fn cases() -> Vec<(&'static str, Type, Value)> {
         ("negative int", Type::Number, Value::int(-300_000)),
         ("i64 max", Type::Number, Value::int(i64::MAX)),
         ("u64 max", Type::Number, num("18446744073709551615")),
-        ("big int", Type::Number, num("123456789012345678901234567890")),
+        (
+            "big int",
+            Type::Number,
+            num("123456789012345678901234567890"),
+        ),
         ("fraction", Type::Number, num("0.1")),
-        ("long fraction", Type::Number, num("3.14159265358979323846264338327950288")),
+        (
+            "long fraction",
+            Type::Number,
+            num("3.14159265358979323846264338327950288"),
+        ),
         ("infinity", Type::Number, Value::Number(Number::PosInfinity)),
-        ("list", Type::list(Type::String), Value::List(vec!["a".into(), "b".into()])),
+        (
+            "list",
+            Type::list(Type::String),
+            Value::List(vec!["a".into(), "b".into()]),
+        ),
         ("empty list", Type::list(Type::String), Value::List(vec![])),
-        ("list with unknown", Type::list(Type::Number), Value::List(vec![Value::int(1), Value::unknown()])),
-        ("set", Type::set(Type::String), Value::Set(vec!["x".into(), "y".into()])),
+        (
+            "list with unknown",
+            Type::list(Type::Number),
+            Value::List(vec![Value::int(1), Value::unknown()]),
+        ),
+        (
+            "set",
+            Type::set(Type::String),
+            Value::Set(vec!["x".into(), "y".into()]),
+        ),
         (
             "map",
             Type::map(Type::Number),
-            Value::Map(BTreeMap::from([("k".to_string(), Value::int(1)), ("z".into(), Value::Null)])),
+            Value::Map(BTreeMap::from([
+                ("k".to_string(), Value::int(1)),
+                ("z".into(), Value::Null),
+            ])),
         ),
         (
             "object",
             obj_ty.clone(),
-            Value::object([("a", Value::from("x")), ("b", num("1.5")), ("c", Value::Null)]),
+            Value::object([
+                ("a", Value::from("x")),
+                ("b", num("1.5")),
+                ("c", Value::Null),
+            ]),
         ),
         (
             "tuple",
@@ -54,11 +81,18 @@ fn cases() -> Vec<(&'static str, Type, Value)> {
         (
             "dynamic",
             Type::Dynamic,
-            Value::Dynamic(Box::new(Type::list(Type::String)), Box::new(Value::List(vec!["q".into()]))),
+            Value::Dynamic(
+                Box::new(Type::list(Type::String)),
+                Box::new(Value::List(vec!["q".into()])),
+            ),
         ),
         ("null dynamic", Type::Dynamic, Value::Null),
         ("unknown dynamic", Type::Dynamic, Value::unknown()),
-        ("set of objects", Type::set(obj_ty.clone()), Value::Set(vec![Value::null_object_of(&obj_ty)])),
+        (
+            "set of objects",
+            Type::set(obj_ty.clone()),
+            Value::Set(vec![Value::null_object_of(&obj_ty)]),
+        ),
     ]
 }
 
@@ -95,9 +129,18 @@ fn numbers_use_the_narrowest_exact_encoding() {
     let big = encode(&num("123456789012345678901234567890"), &Type::Number).unwrap();
     assert_eq!(big[0] & 0xe0, 0xa0, "fixstr for a big decimal");
     // Decoding accepts every msgpack number form, and strings.
-    assert_eq!(decode(&[0xcc, 0xff], &Type::Number).unwrap(), Value::int(255));
-    assert_eq!(decode(&[0xca, 0x3f, 0x00, 0x00, 0x00], &Type::Number).unwrap(), num("0.5"));
-    assert_eq!(decode(&[0xa3, b'1', b'.', b'5'], &Type::Number).unwrap(), num("1.5"));
+    assert_eq!(
+        decode(&[0xcc, 0xff], &Type::Number).unwrap(),
+        Value::int(255)
+    );
+    assert_eq!(
+        decode(&[0xca, 0x3f, 0x00, 0x00, 0x00], &Type::Number).unwrap(),
+        num("0.5")
+    );
+    assert_eq!(
+        decode(&[0xa3, b'1', b'.', b'5'], &Type::Number).unwrap(),
+        num("1.5")
+    );
 }
 
 #[test]
@@ -108,17 +151,26 @@ fn nested_blocks_encode_as_their_implied_type() {
             NestedBlock::new(
                 "rule",
                 Nesting::List,
-                Block { attributes: vec![Attribute::optional("x", Type::Number, "")], ..Block::default() },
+                Block {
+                    attributes: vec![Attribute::optional("x", Type::Number, "")],
+                    ..Block::default()
+                },
             ),
             NestedBlock::new(
                 "tag",
                 Nesting::Set,
-                Block { attributes: vec![Attribute::optional("k", Type::String, "")], ..Block::default() },
+                Block {
+                    attributes: vec![Attribute::optional("k", Type::String, "")],
+                    ..Block::default()
+                },
             ),
             NestedBlock::new(
                 "single",
                 Nesting::Single,
-                Block { attributes: vec![Attribute::optional("y", Type::Bool, "")], ..Block::default() },
+                Block {
+                    attributes: vec![Attribute::optional("y", Type::Bool, "")],
+                    ..Block::default()
+                },
             ),
         ],
         ..Block::default()
@@ -126,7 +178,13 @@ fn nested_blocks_encode_as_their_implied_type() {
     let ty = block.implied_type();
     let v = Value::object([
         ("name", Value::from("n")),
-        ("rule", Value::List(vec![Value::object([("x", Value::int(1))]), Value::object([("x", Value::Null)])])),
+        (
+            "rule",
+            Value::List(vec![
+                Value::object([("x", Value::int(1))]),
+                Value::object([("x", Value::Null)]),
+            ]),
+        ),
         ("tag", Value::Set(vec![])),
         ("single", Value::Null),
     ]);
@@ -137,8 +195,15 @@ fn nested_blocks_encode_as_their_implied_type() {
 #[test]
 fn unknown_extensions() {
     // ext0 fixext1 (what cty writes), ext8 len 0, and any ext of length ≤ 1.
-    for bytes in [vec![0xd4, 0x00, 0x00], vec![0xc7, 0x00, 0x00], vec![0xd4, 0x05, 0x01]] {
-        assert!(decode(&bytes, &Type::String).unwrap().is_unknown(), "{bytes:02x?}");
+    for bytes in [
+        vec![0xd4, 0x00, 0x00],
+        vec![0xc7, 0x00, 0x00],
+        vec![0xd4, 0x05, 0x01],
+    ] {
+        assert!(
+            decode(&bytes, &Type::String).unwrap().is_unknown(),
+            "{bytes:02x?}"
+        );
     }
     // A longer extension with a code other than 12 is an error, like go-cty.
     assert!(decode(&[0xd5, 0x03, 0x00, 0x00], &Type::String).is_err());
@@ -152,7 +217,9 @@ fn unknown_extensions() {
     let payload = [0x83, 0x03, 0x92, 0x01, 0xc3, 0x05, 0x02, 0x06, 0x04];
     let mut bytes = vec![0xc7, payload.len() as u8, 0x0c];
     bytes.extend_from_slice(&payload);
-    let Value::Unknown(r) = decode(&bytes, &Type::list(Type::String)).unwrap() else { panic!("unknown") };
+    let Value::Unknown(r) = decode(&bytes, &Type::list(Type::String)).unwrap() else {
+        panic!("unknown")
+    };
     assert_eq!((r.length_min, r.length_max), (Some(2), Some(4)));
     assert_eq!(r.number_lower, Some((Number::from_i64(1), true)));
 }
@@ -165,14 +232,27 @@ fn malformed_input_is_an_error_with_a_path() {
     let e = decode(&bytes, &ty).unwrap_err();
     assert_eq!(e.path.to_string(), "tags[0]");
     // (The reserved marker 0xc1 is read as nil by rmpv; Terraform never sends it.)
-    for bad in [&[0x92, 0x01][..], &[0xa5, b'a'], &[0x81, 0x01, 0x02], &[0xdc, 0xff, 0xff]] {
+    for bad in [
+        &[0x92, 0x01][..],
+        &[0xa5, b'a'],
+        &[0x81, 0x01, 0x02],
+        &[0xdc, 0xff, 0xff],
+    ] {
         assert!(decode(bad, &ty).is_err(), "{bad:02x?}");
     }
-    assert!(decode(&[0xc0, 0xc0], &Type::String).is_err(), "trailing bytes");
+    assert!(
+        decode(&[0xc0, 0xc0], &Type::String).is_err(),
+        "trailing bytes"
+    );
 }
 
 fn any_type() -> impl Strategy<Value = Type> {
-    let leaf = prop_oneof![Just(Type::String), Just(Type::Number), Just(Type::Bool), Just(Type::Dynamic)];
+    let leaf = prop_oneof![
+        Just(Type::String),
+        Just(Type::Number),
+        Just(Type::Bool),
+        Just(Type::Dynamic)
+    ];
     leaf.prop_recursive(3, 16, 3, |inner| {
         prop_oneof![
             inner.clone().prop_map(Type::list),

@@ -144,6 +144,9 @@ mod tests {
         d.attribute_error(AttributePath::attr("api_host"), "bad", "x");
         assert!(d.has_errors());
         assert_eq!(d.iter().count(), 2);
-        assert_eq!(Diagnostic::error("s", "").at(AttributePath::root()).path, None);
+        assert_eq!(
+            Diagnostic::error("s", "").at(AttributePath::root()).path,
+            None
+        );
     }
 }

@@ -37,7 +37,12 @@ pub fn decode(bytes: &[u8], ty: &Type, mode: ObjectMode) -> Result<Value, Decode
 }
 
 /// Converts a parsed JSON document to a value of type `ty`.
-pub fn from_json(j: &J, ty: &Type, mode: ObjectMode, path: &AttributePath) -> Result<Value, DecodeError> {
+pub fn from_json(
+    j: &J,
+    ty: &Type,
+    mode: ObjectMode,
+    path: &AttributePath,
+) -> Result<Value, DecodeError> {
     if j.is_null() {
         return Ok(Value::Null);
     }
@@ -175,7 +180,9 @@ pub fn to_json(v: &Value, path: &AttributePath) -> Result<J, DecodeError> {
                 .map(|(k, x)| Ok((k.clone(), to_json(x, &path.at_attr(k))?)))
                 .collect::<Result<_, DecodeError>>()?,
         ),
-        Value::Dynamic(t, inner) => serde_json::json!({"type": t.to_json(), "value": to_json(inner, path)?}),
+        Value::Dynamic(t, inner) => {
+            serde_json::json!({"type": t.to_json(), "value": to_json(inner, path)?})
+        }
     })
 }
 

@@ -43,7 +43,10 @@ pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
     let m = rmpv::decode::read_value_with_max_depth(&mut rd, MAX_DEPTH)
         .map_err(|e| err(&root, format!("malformed msgpack: {e}")))?;
     if !rd.is_empty() {
-        return Err(err(&root, format!("{} trailing bytes after the value", rd.len())));
+        return Err(err(
+            &root,
+            format!("{} trailing bytes after the value", rd.len()),
+        ));
     }
     from_msgpack(&m, ty, &root)
 }
@@ -52,7 +55,8 @@ pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
 pub fn encode(v: &Value, ty: &Type) -> Result<Vec<u8>, DecodeError> {
     let m = to_msgpack(v, ty, &AttributePath::root())?;
     let mut out = Vec::new();
-    rmpv::encode::write_value(&mut out, &m).map_err(|e| err(&AttributePath::root(), e.to_string()))?;
+    rmpv::encode::write_value(&mut out, &m)
+        .map_err(|e| err(&AttributePath::root(), e.to_string()))?;
     Ok(out)
 }
 
@@ -200,7 +204,9 @@ fn decode_number(m: &M, path: &AttributePath) -> Result<Number, DecodeError> {
                 Err(err(path, "integer out of range"))
             }
         }
-        M::F32(f) => Number::from_f64(f64::from(*f)).ok_or_else(|| err(path, "NaN is not a number")),
+        M::F32(f) => {
+            Number::from_f64(f64::from(*f)).ok_or_else(|| err(path, "NaN is not a number"))
+        }
         M::F64(f) => Number::from_f64(*f).ok_or_else(|| err(path, "NaN is not a number")),
         M::String(s) => s
             .as_str()
@@ -216,7 +222,10 @@ fn decode_unknown(code: i8, data: &[u8], path: &AttributePath) -> Result<Value, 
         return Ok(Value::unknown());
     }
     if code != EXT_REFINED_UNKNOWN {
-        return Err(err(path, format!("unsupported msgpack extension type {code}")));
+        return Err(err(
+            path,
+            format!("unsupported msgpack extension type {code}"),
+        ));
     }
     if data.len() > MAX_REFINEMENT_BYTES {
         return Err(err(path, "unknown value refinements are too long"));
@@ -246,7 +255,9 @@ fn decode_unknown(code: i8, data: &[u8], path: &AttributePath) -> Result<Value, 
 
 fn bound(b: &[M]) -> Option<(Number, bool)> {
     match b {
-        [n, M::Boolean(incl)] => decode_number(n, &AttributePath::root()).ok().map(|n| (n, *incl)),
+        [n, M::Boolean(incl)] => decode_number(n, &AttributePath::root())
+            .ok()
+            .map(|n| (n, *incl)),
         _ => None,
     }
 }
@@ -282,7 +293,12 @@ fn to_msgpack(v: &Value, ty: &Type, path: &AttributePath) -> Result<M, DecodeErr
         (Value::Map(entries), Type::Map(et)) => M::Map(
             entries
                 .iter()
-                .map(|(k, x)| Ok((M::String(k.as_str().into()), to_msgpack(x, et, &path.at_key(k))?)))
+                .map(|(k, x)| {
+                    Ok((
+                        M::String(k.as_str().into()),
+                        to_msgpack(x, et, &path.at_key(k))?,
+                    ))
+                })
                 .collect::<Result<_, DecodeError>>()?,
         ),
         (Value::Object(entries), Type::Object(attrs)) => {
@@ -311,9 +327,10 @@ fn to_msgpack(v: &Value, ty: &Type, path: &AttributePath) -> Result<M, DecodeErr
                 .map(|(i, (x, t))| to_msgpack(x, t, &path.at_index(i)))
                 .collect::<Result<_, _>>()?,
         ),
-        (Value::Dynamic(t, inner), Type::Dynamic) => {
-            M::Array(vec![M::Binary(t.to_json_bytes()), to_msgpack(inner, t, path)?])
-        }
+        (Value::Dynamic(t, inner), Type::Dynamic) => M::Array(vec![
+            M::Binary(t.to_json_bytes()),
+            to_msgpack(inner, t, path)?,
+        ]),
         (Value::Dynamic(_, inner), _) => to_msgpack(inner, ty, path)?,
         _ => return Err(mismatch()),
     })
@@ -334,7 +351,10 @@ mod tests {
     use super::*;
 
     fn hex(b: &[u8]) -> String {
-        b.iter().map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(" ")
+        b.iter()
+            .map(|x| format!("{x:02x}"))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     #[test]

@@ -37,7 +37,9 @@ impl AttributePath {
     }
     #[must_use]
     pub fn at_index(&self, index: usize) -> AttributePath {
-        self.with(Step::ElementKeyInt(i64::try_from(index).unwrap_or(i64::MAX)))
+        self.with(Step::ElementKeyInt(
+            i64::try_from(index).unwrap_or(i64::MAX),
+        ))
     }
     fn with(&self, step: Step) -> AttributePath {
         let mut steps = self.steps.clone();
@@ -79,7 +81,9 @@ mod tests {
 
     #[test]
     fn renders_like_hcl() {
-        let p = AttributePath::attr("inline_roles").at_index(0).at_attr("effect");
+        let p = AttributePath::attr("inline_roles")
+            .at_index(0)
+            .at_attr("effect");
         assert_eq!(p.to_string(), "inline_roles[0].effect");
         assert_eq!(AttributePath::attr("m").at_key("k").to_string(), "m[\"k\"]");
         assert_eq!(AttributePath::root().to_string(), "(root)");

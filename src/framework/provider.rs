@@ -76,7 +76,11 @@ pub trait Resource: Send + Sync {
     }
     /// Converts raw JSON state written by schema `version` to the current
     /// schema. `None` with the default means: decode leniently as current.
-    async fn upgrade(&self, _version: i64, _raw_json: &serde_json::Value) -> Option<(Value, Diagnostics)> {
+    async fn upgrade(
+        &self,
+        _version: i64,
+        _raw_json: &serde_json::Value,
+    ) -> Option<(Value, Diagnostics)> {
         None
     }
     async fn read(&self, ctx: &Ctx, state: Value, private: Vec<u8>) -> Outcome;

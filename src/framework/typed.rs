@@ -47,7 +47,11 @@ pub trait FromValue: Sized {
 }
 
 fn wrong(path: &AttributePath, want: &str) -> Diagnostic {
-    Diagnostic::error("Unexpected value type", format!("Expected {want} at {path}.")).at(path.clone())
+    Diagnostic::error(
+        "Unexpected value type",
+        format!("Expected {want} at {path}."),
+    )
+    .at(path.clone())
 }
 
 impl FromValue for String {
@@ -64,7 +68,9 @@ impl FromValue for bool {
 }
 impl FromValue for Number {
     fn from_value(v: &Value, path: &AttributePath) -> Result<Self, Diagnostic> {
-        v.as_number().cloned().ok_or_else(|| wrong(path, "a number"))
+        v.as_number()
+            .cloned()
+            .ok_or_else(|| wrong(path, "a number"))
     }
 }
 impl FromValue for i64 {
@@ -81,7 +87,9 @@ impl FromValue for i64 {
 }
 impl<T: FromValue> FromValue for Vec<T> {
     fn from_value(v: &Value, path: &AttributePath) -> Result<Self, Diagnostic> {
-        let items = v.as_elements().ok_or_else(|| wrong(path, "a list or set"))?;
+        let items = v
+            .as_elements()
+            .ok_or_else(|| wrong(path, "a list or set"))?;
         items
             .iter()
             .enumerate()
@@ -144,7 +152,10 @@ mod tests {
             field::<Attr<String>>(&obj, &root, "a").unwrap(),
             Attr::Known("x".into())
         );
-        assert_eq!(field::<Attr<String>>(&obj, &root, "b").unwrap(), Attr::Unknown);
+        assert_eq!(
+            field::<Attr<String>>(&obj, &root, "b").unwrap(),
+            Attr::Unknown
+        );
         assert_eq!(field::<Attr<String>>(&obj, &root, "c").unwrap(), Attr::Null);
         assert!(field::<Option<String>>(&obj, &root, "b").is_err());
         let e = field::<Attr<i64>>(&obj, &root, "n").unwrap_err();

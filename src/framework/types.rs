@@ -51,7 +51,12 @@ impl Type {
             Type::Map(t) => J::Array(vec![J::from("map"), t.to_json()]),
             Type::Object(attrs) => J::Array(vec![
                 J::from("object"),
-                J::Object(attrs.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
+                J::Object(
+                    attrs
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.to_json()))
+                        .collect(),
+                ),
             ]),
             Type::Tuple(elems) => J::Array(vec![
                 J::from("tuple"),
@@ -99,7 +104,10 @@ impl Type {
                             .as_array()
                             .ok_or_else(|| TypeError("tuple elements must be a list".into()))?;
                         Ok(Type::Tuple(
-                            elems.iter().map(Type::from_json).collect::<Result<_, _>>()?,
+                            elems
+                                .iter()
+                                .map(Type::from_json)
+                                .collect::<Result<_, _>>()?,
                         ))
                     }
                     other => Err(TypeError(format!("unknown type kind {other:?}"))),
@@ -151,7 +159,8 @@ mod tests {
         }
         assert_eq!(
             String::from_utf8(
-                Type::object([("b", Type::list(Type::Number)), ("a", Type::String)]).to_json_bytes()
+                Type::object([("b", Type::list(Type::Number)), ("a", Type::String)])
+                    .to_json_bytes()
             )
             .unwrap(),
             r#"["object",{"a":"string","b":["list","number"]}]"#

@@ -66,7 +66,9 @@ impl Value {
     pub fn is_wholly_known(&self) -> bool {
         match self {
             Value::Unknown(_) => false,
-            Value::List(v) | Value::Set(v) | Value::Tuple(v) => v.iter().all(Value::is_wholly_known),
+            Value::List(v) | Value::Set(v) | Value::Tuple(v) => {
+                v.iter().all(Value::is_wholly_known)
+            }
             Value::Map(m) | Value::Object(m) => m.values().all(Value::is_wholly_known),
             Value::Dynamic(_, v) => v.is_wholly_known(),
             _ => true,
@@ -130,7 +132,9 @@ impl Value {
     /// null, which is what Terraform requires for "all attributes present".
     pub fn null_object_of(ty: &Type) -> Value {
         match ty {
-            Type::Object(attrs) => Value::Object(attrs.keys().map(|k| (k.clone(), Value::Null)).collect()),
+            Type::Object(attrs) => {
+                Value::Object(attrs.keys().map(|k| (k.clone(), Value::Null)).collect())
+            }
             _ => Value::Null,
         }
     }

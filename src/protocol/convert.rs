@@ -128,7 +128,11 @@ pub fn diagnostics(d: &Diagnostics) -> Vec<pb::Diagnostic> {
 
 /// Decodes a request's `DynamicValue` against `ty`: msgpack if present, else
 /// JSON, else null (Terraform's own rule).
-pub fn decode_value(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Value, Diagnostic> {
+pub fn decode_value(
+    dv: Option<&pb::DynamicValue>,
+    ty: &Type,
+    what: &str,
+) -> Result<Value, Diagnostic> {
     let Some(dv) = dv else { return Ok(Value::Null) };
     let res = if !dv.msgpack.is_empty() {
         msgpack::decode(&dv.msgpack, ty)

@@ -42,7 +42,10 @@ impl ProviderService {
             .map(|r| {
                 let schema = r.schema();
                 let ty = schema.implied_type();
-                (format!("{prefix}_{}", r.name()), Typed { imp: r, schema, ty })
+                (
+                    format!("{prefix}_{}", r.name()),
+                    Typed { imp: r, schema, ty },
+                )
             })
             .collect();
         let data_sources = provider
@@ -51,7 +54,10 @@ impl ProviderService {
             .map(|d| {
                 let schema = d.schema();
                 let ty = schema.implied_type();
-                (format!("{prefix}_{}", d.name()), Typed { imp: d, schema, ty })
+                (
+                    format!("{prefix}_{}", d.name()),
+                    Typed { imp: d, schema, ty },
+                )
             })
             .collect();
         let schema = provider.schema();
@@ -186,7 +192,9 @@ where
             R::from_diagnostics(
                 &Diagnostic::error(
                     "Provider internal error",
-                    format!("The provider panicked while handling {rpc}: {msg}. Please report this bug."),
+                    format!(
+                        "The provider panicked while handling {rpc}: {msg}. Please report this bug."
+                    ),
                 )
                 .into(),
             )
@@ -237,12 +245,16 @@ impl Rpc for ProviderService {
                 resources: self
                     .resources
                     .keys()
-                    .map(|k| pb::get_metadata::ResourceMetadata { type_name: k.clone() })
+                    .map(|k| pb::get_metadata::ResourceMetadata {
+                        type_name: k.clone(),
+                    })
                     .collect(),
                 data_sources: self
                     .data_sources
                     .keys()
-                    .map(|k| pb::get_metadata::DataSourceMetadata { type_name: k.clone() })
+                    .map(|k| pb::get_metadata::DataSourceMetadata {
+                        type_name: k.clone(),
+                    })
                     .collect(),
                 ..Default::default()
             }
@@ -297,7 +309,8 @@ impl Rpc for ProviderService {
         let req = req.into_inner();
         guarded("ValidateDataSourceConfig", async {
             let ds = lookup_or_return!(self.data_source(&req.type_name));
-            let config = decode_or_return!(req.config.as_ref(), &ds.ty, "data source configuration");
+            let config =
+                decode_or_return!(req.config.as_ref(), &ds.ty, "data source configuration");
             let d = ds.imp.validate(&config).await;
             pb::validate_data_source_config::Response {
                 diagnostics: diagnostics(&d),
@@ -396,7 +409,8 @@ impl Rpc for ProviderService {
         guarded("PlanResourceChange", async {
             let r = lookup_or_return!(self.resource(&req.type_name));
             let prior = decode_or_return!(req.prior_state.as_ref(), &r.ty, "prior state");
-            let proposed = decode_or_return!(req.proposed_new_state.as_ref(), &r.ty, "proposed new state");
+            let proposed =
+                decode_or_return!(req.proposed_new_state.as_ref(), &r.ty, "proposed new state");
             let config = decode_or_return!(req.config.as_ref(), &r.ty, "configuration");
             let mut plan = r
                 .imp
@@ -410,7 +424,8 @@ impl Rpc for ProviderService {
                     },
                 )
                 .await;
-            let planned_state = encode_into(&mut plan.diagnostics, &plan.planned, &r.ty, "planned state");
+            let planned_state =
+                encode_into(&mut plan.diagnostics, &plan.planned, &r.ty, "planned state");
             pb::plan_resource_change::Response {
                 planned_state,
                 requires_replace: plan.requires_replace.iter().map(Into::into).collect(),
@@ -466,7 +481,9 @@ impl Rpc for ProviderService {
             let mut out = r.imp.import(&self.ctx(), &req.id).await;
             let mut imported_resources = vec![];
             if !out.state.is_null() {
-                if let Some(state) = encode_into(&mut out.diagnostics, &out.state, &r.ty, "imported state") {
+                if let Some(state) =
+                    encode_into(&mut out.diagnostics, &out.state, &r.ty, "imported state")
+                {
                     imported_resources.push(pb::import_resource_state::ImportedResource {
                         type_name: req.type_name.clone(),
                         state: Some(state),
@@ -500,7 +517,8 @@ impl Rpc for ProviderService {
         let req = req.into_inner();
         guarded("ReadDataSource", async {
             let ds = lookup_or_return!(self.data_source(&req.type_name));
-            let config = decode_or_return!(req.config.as_ref(), &ds.ty, "data source configuration");
+            let config =
+                decode_or_return!(req.config.as_ref(), &ds.ty, "data source configuration");
             let (state, mut d) = ds.imp.read(&self.ctx(), config).await;
             let state = if d.has_errors() {
                 None
@@ -560,7 +578,10 @@ impl Rpc for ProviderService {
         &self,
         _req: Request<pb::get_functions::Request>,
     ) -> Result<Response<pb::get_functions::Response>, Status> {
-        guarded("GetFunctions", async { pb::get_functions::Response::default() }).await
+        guarded("GetFunctions", async {
+            pb::get_functions::Response::default()
+        })
+        .await
     }
 
     async fn call_function(
@@ -578,13 +599,18 @@ impl Rpc for ProviderService {
         }))
     }
 
-    async fn stop(&self, _req: Request<pb::stop::Request>) -> Result<Response<pb::stop::Response>, Status> {
+    async fn stop(
+        &self,
+        _req: Request<pb::stop::Request>,
+    ) -> Result<Response<pb::stop::Response>, Status> {
         tracing::info!(rpc = "Stop", "cancelling in-flight operations");
         if let Ok(mut t) = self.stop.lock() {
             t.cancel();
             // Later calls (e.g. a long-lived debug-mode process) start afresh.
             *t = CancellationToken::new();
         }
-        Ok(Response::new(pb::stop::Response { error: String::new() }))
+        Ok(Response::new(pb::stop::Response {
+            error: String::new(),
+        }))
     }
 }

@@ -128,7 +128,9 @@ fn non_negative(config: &Value, name: &str, d: &mut Diagnostics) -> Option<u64> 
                 d.attribute_error(
                     path,
                     format!("Invalid {name}"),
-                    format!("{name} must be zero (the default) or a positive whole number, got {n}."),
+                    format!(
+                        "{name} must be zero (the default) or a positive whole number, got {n}."
+                    ),
                 );
                 None
             }
@@ -158,8 +160,8 @@ pub fn validate(config: &Value) -> Diagnostics {
     let mut d = Diagnostics::new();
     non_negative(config, "http_timeout", &mut d);
     non_negative(config, "max_concurrency", &mut d);
-    let insecure =
-        field::<Attr<bool>>(config, &AttributePath::root(), "allow_insecure_http").unwrap_or(Attr::Unknown);
+    let insecure = field::<Attr<bool>>(config, &AttributePath::root(), "allow_insecure_http")
+        .unwrap_or(Attr::Unknown);
     if let Attr::Known(host) = string_attr(config, "api_host") {
         if !host.is_empty() && !insecure.is_unknown() {
             if let Err(msg) = parse_api_host(&host, insecure.known().copied().unwrap_or(false)) {
@@ -189,7 +191,10 @@ pub enum Resolved {
 }
 
 /// Resolves the effective settings from config and environment.
-pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Option<Resolved>, Diagnostics) {
+pub fn resolve(
+    config: &Value,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> (Option<Resolved>, Diagnostics) {
     let mut d = validate(config);
     if d.has_errors() {
         return (None, d);
@@ -202,7 +207,10 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Option<
         "max_concurrency",
         "allow_insecure_http",
     ];
-    if names.iter().any(|n| config.get(n).is_some_and(Value::is_unknown)) {
+    if names
+        .iter()
+        .any(|n| config.get(n).is_some_and(Value::is_unknown))
+    {
         return (Some(Resolved::Deferred), d);
     }
     let pick = |name: &str, var: &str| -> Option<(String, String)> {
@@ -241,7 +249,9 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Option<
         .and_then(Attr::into_known)
         .unwrap_or(false);
     let (host_raw, host_path) = match pick("api_host", ENV_API_HOST) {
-        Some((h, src)) if src.starts_with("the provider") => (h, Some(AttributePath::attr("api_host"))),
+        Some((h, src)) if src.starts_with("the provider") => {
+            (h, Some(AttributePath::attr("api_host")))
+        }
         Some((h, _)) => (h, None),
         None => (DEFAULT_API_HOST.to_string(), None),
     };
@@ -321,7 +331,12 @@ mod tests {
         let (r, d) = resolve(&cfg(&[]), &none);
         assert!(r.is_none());
         let msg = d.iter().next().unwrap().detail.clone();
-        for needle in ["access_token", "oauth_token", ENV_ACCESS_TOKEN, ENV_OAUTH_TOKEN] {
+        for needle in [
+            "access_token",
+            "oauth_token",
+            ENV_ACCESS_TOKEN,
+            ENV_OAUTH_TOKEN,
+        ] {
             assert!(msg.contains(needle), "{needle} missing from {msg}");
         }
         let env = |k: &str| (k == ENV_ACCESS_TOKEN).then(|| "api-env-secret".to_string());
@@ -334,13 +349,19 @@ mod tests {
         assert!(!format!("{s:?}").contains("secret"));
         assert!(!d.iter().any(|x| x.detail.contains("secret")));
         let (r, _) = resolve(
-            &cfg(&[("access_token", "tok".into()), ("http_timeout", Value::int(0))]),
+            &cfg(&[
+                ("access_token", "tok".into()),
+                ("http_timeout", Value::int(0)),
+            ]),
             &none,
         );
         let Some(Resolved::Ready(s)) = r else {
             panic!("not ready")
         };
-        assert_eq!(s.http_timeout, Duration::from_secs(DEFAULT_HTTP_TIMEOUT_SECS));
+        assert_eq!(
+            s.http_timeout,
+            Duration::from_secs(DEFAULT_HTTP_TIMEOUT_SECS)
+        );
         assert_eq!(s.api_host.as_str(), "https://app.launchdarkly.com/");
     }
 }

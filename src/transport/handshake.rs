@@ -55,7 +55,12 @@ pub fn negotiate(offered: Option<&str>) -> Result<u32, HandshakeError> {
 }
 
 /// `1|5|unix|/path|grpc|<server cert DER, base64 standard alphabet, no padding>`.
-pub fn handshake_line(version: u32, network: &str, address: &str, server_cert_der: Option<&[u8]>) -> String {
+pub fn handshake_line(
+    version: u32,
+    network: &str,
+    address: &str,
+    server_cert_der: Option<&[u8]>,
+) -> String {
     let cert = server_cert_der
         .map(|der| base64::engine::general_purpose::STANDARD_NO_PAD.encode(der))
         .unwrap_or_default();
@@ -69,7 +74,10 @@ mod tests {
     #[test]
     fn cookie() {
         assert!(check_cookie(Some(COOKIE_VALUE)).is_ok());
-        assert_eq!(check_cookie(None), Err(HandshakeError::NotLaunchedByTerraform));
+        assert_eq!(
+            check_cookie(None),
+            Err(HandshakeError::NotLaunchedByTerraform)
+        );
         assert_eq!(
             check_cookie(Some("nope")),
             Err(HandshakeError::NotLaunchedByTerraform)

@@ -109,8 +109,12 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
     if opts.debug {
         print_reattach(&opts.provider_address, &path);
     } else {
-        let line =
-            handshake::handshake_line(version, "unix", &path, server_cert.as_ref().map(|c| c.as_ref()));
+        let line = handshake::handshake_line(
+            version,
+            "unix",
+            &path,
+            server_cert.as_ref().map(|c| c.as_ref()),
+        );
         let mut out = std::io::stdout().lock();
         writeln!(out, "{line}")?;
         out.flush()?;
@@ -155,7 +159,8 @@ fn accept_loop(
                 Some(acc) => {
                     let acc = acc.clone();
                     tokio::spawn(async move {
-                        match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acc.accept(stream)).await {
+                        match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acc.accept(stream)).await
+                        {
                             Ok(Ok(tls)) => {
                                 let _ = tx.send(Conn::Tls(Box::new(tls))).await;
                             }
@@ -172,8 +177,10 @@ fn accept_loop(
 
 fn spawn_signal_handlers(shutdown: CancellationToken, debug: bool) {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
-    else {
+    let (Ok(mut int), Ok(mut term)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
         tracing::warn!("could not install signal handlers");
         return;
     };

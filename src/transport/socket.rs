@@ -24,7 +24,13 @@ impl PluginSocket {
         };
         let path = dir.path().join("plugin.sock");
         let listener = UnixListener::bind(&path)?;
-        Ok((PluginSocket { path, dir: Some(dir) }, listener))
+        Ok((
+            PluginSocket {
+                path,
+                dir: Some(dir),
+            },
+            listener,
+        ))
     }
 
     /// Removes the socket and its directory (idempotent).

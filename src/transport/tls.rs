@@ -12,7 +12,9 @@ use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signat
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
-use rustls::{DigitallySignedStruct, DistinguishedName, Error as TlsError, ServerConfig, SignatureScheme};
+use rustls::{
+    DigitallySignedStruct, DistinguishedName, Error as TlsError, ServerConfig, SignatureScheme,
+};
 use std::sync::Arc;
 
 /// Errors while setting up TLS.
@@ -52,9 +54,10 @@ pub fn generate_identity() -> Result<ServerIdentity, TlsSetupError> {
     params
         .distinguished_name
         .push(rcgen::DnType::CommonName, "localhost");
-    params
-        .distinguished_name
-        .push(rcgen::DnType::OrganizationName, "terraform-provider-launchdarkly");
+    params.distinguished_name.push(
+        rcgen::DnType::OrganizationName,
+        "terraform-provider-launchdarkly",
+    );
     params.extended_key_usages = vec![
         rcgen::ExtendedKeyUsagePurpose::ServerAuth,
         rcgen::ExtendedKeyUsagePurpose::ClientAuth,
@@ -68,7 +71,8 @@ pub fn generate_identity() -> Result<ServerIdentity, TlsSetupError> {
 
 /// Parses the PEM certificate Terraform sent.
 pub fn parse_client_cert(pem: &str) -> Result<CertificateDer<'static>, TlsSetupError> {
-    CertificateDer::from_pem_slice(pem.as_bytes()).map_err(|e| TlsSetupError::BadClientCert(e.to_string()))
+    CertificateDer::from_pem_slice(pem.as_bytes())
+        .map_err(|e| TlsSetupError::BadClientCert(e.to_string()))
 }
 
 /// A rustls server config that requires `client_cert` and offers ALPN `h2`.
@@ -118,7 +122,9 @@ impl ClientCertVerifier for PinnedClientCert {
         if end_entity.as_ref() == self.expected.as_ref() {
             Ok(ClientCertVerified::assertion())
         } else {
-            tracing::warn!("refused a TLS client whose certificate is not the one Terraform announced");
+            tracing::warn!(
+                "refused a TLS client whose certificate is not the one Terraform announced"
+            );
             Err(TlsError::InvalidCertificate(
                 rustls::CertificateError::ApplicationVerificationFailure,
             ))

@@ -84,7 +84,10 @@ fn start(client_cert_pem: Option<&str>) -> Plugin {
     assert_eq!(parts.len(), 6, "handshake line: {line:?}");
     assert_eq!(&parts[..2], &["1", "5"], "core and app protocol version");
     assert_eq!(parts[4], "grpc");
-    assert!(!parts[5].ends_with('='), "server cert must be unpadded base64");
+    assert!(
+        !parts[5].ends_with('='),
+        "server cert must be unpadded base64"
+    );
     let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD
         .decode(parts[5])
         .unwrap_or_default();
@@ -146,7 +149,10 @@ async fn connect(p: &Plugin, id: &ClientIdentity) -> Result<Channel, tonic::tran
         .expect("versions")
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(PinnedServer(p.server_cert.clone(), provider)))
-        .with_client_auth_cert(vec![id.der.clone()], PrivateKeyDer::Pkcs8(id.key.clone_key()))
+        .with_client_auth_cert(
+            vec![id.der.clone()],
+            PrivateKeyDer::Pkcs8(id.key.clone_key()),
+        )
         .expect("client auth");
     cfg.alpn_protocols = vec![b"h2".to_vec()];
     let connector = tokio_rustls::TlsConnector::from(Arc::new(cfg));
@@ -202,7 +208,10 @@ fn mtls_get_schema_stop_and_shutdown() {
             .into_inner();
         let caps = schema.server_capabilities.expect("capabilities");
         assert!(caps.plan_destroy && caps.get_provider_schema_optional);
-        let block = schema.provider.and_then(|s| s.block).expect("provider block");
+        let block = schema
+            .provider
+            .and_then(|s| s.block)
+            .expect("provider block");
         let token = block
             .attributes
             .iter()
@@ -234,7 +243,8 @@ fn mtls_get_schema_stop_and_shutdown() {
             .await
             .expect("Shutdown");
     });
-    let status = wait_exit(&mut p.child, Duration::from_secs(5)).expect("provider must exit after Shutdown");
+    let status =
+        wait_exit(&mut p.child, Duration::from_secs(5)).expect("provider must exit after Shutdown");
     assert!(status.success(), "exit status {status:?}");
     assert!(
         !std::path::Path::new(&p.address).exists(),
@@ -268,7 +278,10 @@ fn sigint_is_ignored() {
     let id = client_identity();
     let p = start(Some(&id.pem));
     let pid = p.child.id().to_string();
-    let killed = Command::new("kill").args(["-INT", &pid]).status().expect("kill");
+    let killed = Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill");
     assert!(killed.success());
     rt().block_on(async {
         let ch = connect(&p, &id).await.expect("connect after SIGINT");

@@ -15,8 +15,8 @@ fn schema_json_shows_provider_attributes_and_sensitive_tokens() {
     let out = wd.run(&["providers", "schema", "-json"]);
     assert!(out.status.success(), "{}", text(&out));
     let j: serde_json::Value = serde_json::from_slice(&out.stdout).expect("schema JSON");
-    let attrs = &j["provider_schemas"]["registry.terraform.io/launchdarkly/launchdarkly"]["provider"]["block"]
-        ["attributes"];
+    let attrs = &j["provider_schemas"]["registry.terraform.io/launchdarkly/launchdarkly"]["provider"]
+        ["block"]["attributes"];
     for name in [
         "access_token",
         "oauth_token",
@@ -42,7 +42,10 @@ fn validate_and_plan_succeed_and_provider_logs_are_parsed() {
         "  access_token = \"api-00000000-0000-4000-8000-000000000000\"\n  api_host = \"http://127.0.0.1:1\"",
     ));
     ok(wd.run(&["validate", "-no-color"]), "terraform validate");
-    let out = wd.run_env(&["plan", "-no-color", "-input=false"], &[("TF_LOG", "trace")]);
+    let out = wd.run_env(
+        &["plan", "-no-color", "-input=false"],
+        &[("TF_LOG", "trace")],
+    );
     let t = ok(out, "terraform plan");
     assert!(
         !t.contains("plugin failed to exit gracefully"),
@@ -51,10 +54,14 @@ fn validate_and_plan_succeed_and_provider_logs_are_parsed() {
     // Our JSON lines are parsed by go-plugin: they appear at their level
     // with the message, not as a raw JSON blob.
     let parsed = t.lines().any(|l| {
-        l.contains("[INFO]  provider.terraform-provider-launchdarkly: provider serving plugin protocol 5")
-            && l.contains("@module=provider.launchdarkly")
+        l.contains(
+            "[INFO]  provider.terraform-provider-launchdarkly: provider serving plugin protocol 5",
+        ) && l.contains("@module=provider.launchdarkly")
     });
-    assert!(parsed, "provider JSON log line not parsed by Terraform:\n{t}");
+    assert!(
+        parsed,
+        "provider JSON log line not parsed by Terraform:\n{t}"
+    );
     assert!(
         !t.contains("provider.terraform-provider-launchdarkly: {\"@level\""),
         "raw JSON logged:\n{t}"

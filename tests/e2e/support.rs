@@ -25,7 +25,8 @@ pub fn terraform_version() -> (u32, u32, u32) {
         .env("CHECKPOINT_DISABLE", "1")
         .output()
         .expect("run terraform version");
-    let j: serde_json::Value = serde_json::from_slice(&out.stdout).expect("terraform version -json");
+    let j: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("terraform version -json");
     let v = j["terraform_version"]
         .as_str()
         .expect("version string")

@@ -1,0 +1,340 @@
+//! The client's error type. Each variant names what failed; API errors carry the HTTP status,
+//! LaunchDarkly's `code`, `message` and request `id`, and a hint saying what to do. Nothing
+//! here ever holds a credential or a full token secret (server text is scrubbed).
+
+use std::time::SystemTime;
+
+use thiserror::Error;
+
+use super::request::Operation;
+use crate::models::ErrorBody;
+use crate::secret::scrub;
+
+/// Details of an error answer from the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiErrorDetail {
+    /// The operation that failed.
+    pub operation: Operation,
+    /// HTTP status.
+    pub status: u16,
+    /// LaunchDarkly's error class (`code`), or a stand-in when the body was not JSON.
+    pub code: String,
+    /// LaunchDarkly's message (scrubbed of anything that looks like a key).
+    pub message: String,
+    /// LaunchDarkly's error `id` or the `X-Request-Id` header, for support requests.
+    pub request_id: Option<String>,
+    /// What the user can do about it.
+    pub hint: String,
+    /// Attempts made (1 + retries).
+    pub attempts: u32,
+}
+
+impl ApiErrorDetail {
+    /// Builds the detail from a status and a raw body (JSON `{code,message,id}` or anything
+    /// else, which becomes the message).
+    pub fn from_response(
+        operation: Operation,
+        status: u16,
+        body: &[u8],
+        header_request_id: Option<String>,
+        hint: String,
+        attempts: u32,
+    ) -> Self {
+        let (code, message, id) = match serde_json::from_slice::<ErrorBody>(body) {
+            Ok(b) => (b.code, b.message, b.id),
+            Err(_) => {
+                let text = String::from_utf8_lossy(body);
+                let text: String = text.trim().chars().take(300).collect();
+                let message = if text.is_empty() {
+                    String::from("(empty response body)")
+                } else {
+                    text
+                };
+                (format!("http_{status}"), message, None)
+            }
+        };
+        ApiErrorDetail {
+            operation,
+            status,
+            code: scrub(&code),
+            message: scrub(&message),
+            request_id: id.or(header_request_id).map(|s| scrub(&s)),
+            hint,
+            attempts,
+        }
+    }
+}
+
+impl std::fmt::Display for ApiErrorDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} failed: HTTP {} {}: {}",
+            self.operation, self.status, self.code, self.message
+        )?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        if self.attempts > 1 {
+            write!(f, " after {} attempts", self.attempts)?;
+        }
+        if !self.hint.is_empty() {
+            write!(f, ". {}", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
+/// Errors from the LaunchDarkly client.
+#[derive(Debug, Error)]
+pub enum Error {
+    /// The client configuration is unusable (bad `api_host`, unreadable CA file…).
+    #[error("invalid LaunchDarkly client configuration: {0}")]
+    Config(String),
+
+    /// 400: LaunchDarkly rejected the request as invalid.
+    #[error("{0}")]
+    InvalidRequest(Box<ApiErrorDetail>),
+    /// 401: the credential was rejected.
+    #[error("{0}")]
+    Unauthorized(Box<ApiErrorDetail>),
+    /// 403: the credential lacks a permission.
+    #[error("{0}")]
+    Forbidden(Box<ApiErrorDetail>),
+    /// 404: no such token or role.
+    #[error("{0}")]
+    NotFound(Box<ApiErrorDetail>),
+    /// 409: a concurrent change conflicted, still after the bounded retries.
+    #[error("{0}")]
+    Conflict(Box<ApiErrorDetail>),
+    /// 422: the JSON Patch could not be applied.
+    #[error("{0}")]
+    PatchFailed(Box<ApiErrorDetail>),
+    /// 429: still rate limited after every retry.
+    #[error("{0}")]
+    RateLimited(Box<ApiErrorDetail>),
+    /// 5xx: a server error (after retries, for requests that are safe to repeat).
+    #[error("{0}")]
+    Server(Box<ApiErrorDetail>),
+    /// Any other unexpected status.
+    #[error("{0}")]
+    UnexpectedStatus(Box<ApiErrorDetail>),
+
+    /// A create or reset was sent, but its outcome is unknown (timeout, connection lost, 5xx
+    /// after sending). The token may or may not exist / have been reset; the client does not
+    /// send it again. Look for it among tokens created at or after `started_at`.
+    #[error(
+        "{operation} may or may not have happened: {cause}. The request was sent at {started_at_ms} ms since the epoch; the client did not repeat it"
+    )]
+    OutcomeUnknown {
+        /// The operation (create or reset).
+        operation: Operation,
+        /// When the request was first sent.
+        started_at: SystemTime,
+        /// `started_at` as epoch milliseconds.
+        started_at_ms: i64,
+        /// What went wrong (scrubbed).
+        cause: String,
+        /// The HTTP status, when the server answered 5xx.
+        status: Option<u16>,
+    },
+
+    /// The request could not be completed (connection failures, per-attempt timeouts).
+    #[error("{operation} failed after {attempts} attempt(s): {message}")]
+    Transport {
+        /// The operation.
+        operation: Operation,
+        /// Attempts made.
+        attempts: u32,
+        /// What went wrong (scrubbed).
+        message: String,
+    },
+
+    /// The overall deadline for the call (including retries) passed.
+    #[error(
+        "{operation} did not finish within the overall deadline of {deadline_secs} s ({attempts} attempt(s)); last problem: {last}"
+    )]
+    DeadlineExceeded {
+        /// The operation.
+        operation: Operation,
+        /// The deadline.
+        deadline_secs: u64,
+        /// Attempts made.
+        attempts: u32,
+        /// The last failure seen.
+        last: String,
+    },
+
+    /// A successful response could not be decoded.
+    #[error("{operation}: could not decode the response at JSON path `{path}`: {message}")]
+    Decode {
+        /// The operation.
+        operation: Operation,
+        /// JSON path of the problem (`.` when unknown).
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+
+    /// Paging through the token list did not end sensibly.
+    #[error("listing access tokens: {0}")]
+    Pagination(String),
+}
+
+impl Error {
+    /// The API error detail, for HTTP error variants.
+    pub fn detail(&self) -> Option<&ApiErrorDetail> {
+        match self {
+            Error::InvalidRequest(d)
+            | Error::Unauthorized(d)
+            | Error::Forbidden(d)
+            | Error::NotFound(d)
+            | Error::Conflict(d)
+            | Error::PatchFailed(d)
+            | Error::RateLimited(d)
+            | Error::Server(d)
+            | Error::UnexpectedStatus(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::OutcomeUnknown { status, .. } => *status,
+            other => other.detail().map(|d| d.status),
+        }
+    }
+
+    /// Whether this is a 404.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::NotFound(_))
+    }
+
+    /// Maps a status to its variant.
+    pub fn from_detail(detail: ApiErrorDetail) -> Self {
+        let d = Box::new(detail);
+        match d.status {
+            400 => Error::InvalidRequest(d),
+            401 => Error::Unauthorized(d),
+            403 => Error::Forbidden(d),
+            404 => Error::NotFound(d),
+            409 => Error::Conflict(d),
+            422 => Error::PatchFailed(d),
+            429 => Error::RateLimited(d),
+            s if s >= 500 => Error::Server(d),
+            _ => Error::UnexpectedStatus(d),
+        }
+    }
+}
+
+/// The hint shown for an error status.
+pub fn hint_for(
+    operation: Operation,
+    status: u16,
+    credential_source: &str,
+    attempts: u32,
+) -> String {
+    match status {
+        400 => String::from(
+            "The request body was rejected; check the token's role, custom roles and inline policy",
+        ),
+        401 => format!(
+            "LaunchDarkly rejected the access token from {credential_source}: check that it is a valid, unexpired API access token (api-…), not an SDK or mobile key"
+        ),
+        403 => format!(
+            "The access token is valid but not allowed to {operation}; it needs {}",
+            operation.required_action()
+        ),
+        404 => String::from("It may have been deleted outside Terraform"),
+        409 => String::from("A concurrent change conflicted; try again"),
+        422 => {
+            String::from("The patch could not be applied (e.g. removing a field that is not set)")
+        }
+        429 => format!(
+            "Rate limited by LaunchDarkly after {attempts} attempt(s); lower max_concurrency, run with less -parallelism, or try again later"
+        ),
+        s if s >= 500 => String::from("LaunchDarkly had a server error; try again later"),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_body_is_parsed_and_display_is_actionable() {
+        let body = br#"{"code":"unauthorized","message":"Invalid access token","id":"abc-1"}"#;
+        let hint = hint_for(Operation::GetToken, 401, "LAUNCHDARKLY_ACCESS_TOKEN", 1);
+        let e = Error::from_detail(ApiErrorDetail::from_response(
+            Operation::GetToken,
+            401,
+            body,
+            None,
+            hint,
+            1,
+        ));
+        assert!(matches!(e, Error::Unauthorized(_)));
+        let text = e.to_string();
+        assert!(
+            text.contains("HTTP 401 unauthorized: Invalid access token"),
+            "{text}"
+        );
+        assert!(text.contains("request id abc-1"), "{text}");
+        assert!(text.contains("LAUNCHDARKLY_ACCESS_TOKEN"), "{text}");
+    }
+
+    #[test]
+    fn non_json_body_falls_back_to_text_and_scrubs_secrets() {
+        let body = b"<html>bad gateway for api-0b6f8a1e-2c3d-4e5f-8a9b-0c1d2e3f4a5b</html>";
+        let d = ApiErrorDetail::from_response(
+            Operation::ListTokens,
+            502,
+            body,
+            Some("rid".into()),
+            String::new(),
+            3,
+        );
+        assert_eq!(d.code, "http_502");
+        assert!(!d.message.contains("0b6f8a1e"), "{}", d.message);
+        assert_eq!(d.request_id.as_deref(), Some("rid"));
+        assert!(matches!(Error::from_detail(d), Error::Server(_)));
+    }
+
+    #[test]
+    fn each_status_maps_to_its_variant() {
+        let cases: &[(u16, &str)] = &[
+            (400, "InvalidRequest"),
+            (401, "Unauthorized"),
+            (403, "Forbidden"),
+            (404, "NotFound"),
+            (409, "Conflict"),
+            (422, "PatchFailed"),
+            (429, "RateLimited"),
+            (503, "Server"),
+            (418, "UnexpectedStatus"),
+        ];
+        for (status, name) in cases {
+            let d = ApiErrorDetail::from_response(
+                Operation::GetToken,
+                *status,
+                b"",
+                None,
+                String::new(),
+                1,
+            );
+            let e = Error::from_detail(d);
+            assert!(format!("{e:?}").starts_with(name), "{status} → {e:?}");
+            assert_eq!(e.status(), Some(*status));
+        }
+    }
+
+    #[test]
+    fn forbidden_hint_names_the_role_action() {
+        let h = hint_for(Operation::CreateToken, 403, "x", 1);
+        assert!(h.contains("createAccessToken"), "{h}");
+        let h = hint_for(Operation::ListTokens, 429, "x", 11);
+        assert!(h.contains("11 attempt"), "{h}");
+    }
+}

@@ -1,0 +1,106 @@
+//! Turning the `api_host` setting into a base URL: no scheme means `https://`; `http://` is
+//! accepted for loopback hosts (the emulator) and for other hosts only when insecure HTTP was
+//! explicitly allowed.
+
+use url::{Host, Url};
+
+use super::error::Error;
+
+/// The commercial LaunchDarkly API host.
+pub const DEFAULT_API_HOST: &str = "https://app.launchdarkly.com";
+
+/// Normalises `api_host` to a base URL without a trailing slash.
+pub fn normalize_api_host(api_host: &str, allow_insecure_http: bool) -> Result<String, Error> {
+    let trimmed = api_host.trim();
+    let raw = if trimmed.is_empty() {
+        DEFAULT_API_HOST.to_owned()
+    } else if trimmed.contains("://") {
+        trimmed.to_owned()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let url = Url::parse(&raw)
+        .map_err(|e| Error::Config(format!("api_host {trimmed:?} is not a valid URL: {e}")))?;
+    let host = url
+        .host()
+        .ok_or_else(|| Error::Config(format!("api_host {trimmed:?} has no host")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" => {
+            if !is_loopback(&host) && !allow_insecure_http {
+                return Err(Error::Config(format!(
+                    "api_host {trimmed:?} uses http:// for a non-loopback host; use https:// or set allow_insecure_http = true"
+                )));
+            }
+        }
+        other => {
+            return Err(Error::Config(format!(
+                "api_host {trimmed:?} has unsupported scheme {other:?} (use https://)"
+            )));
+        }
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::Config(format!(
+            "api_host {trimmed:?} must not contain a query or fragment"
+        )));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn is_loopback(host: &Host<&str>) -> bool {
+    match host {
+        Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        Host::Ipv4(ip) => ip.is_loopback(),
+        Host::Ipv6(ip) => ip.is_loopback(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation_table() {
+        let cases: &[(&str, bool, Option<&str>)] = &[
+            ("", false, Some("https://app.launchdarkly.com")),
+            (
+                "app.launchdarkly.com",
+                false,
+                Some("https://app.launchdarkly.com"),
+            ),
+            (
+                "https://app.eu.launchdarkly.com/",
+                false,
+                Some("https://app.eu.launchdarkly.com"),
+            ),
+            (
+                "http://127.0.0.1:8111",
+                false,
+                Some("http://127.0.0.1:8111"),
+            ),
+            ("http://localhost:1", false, Some("http://localhost:1")),
+            ("http://[::1]:9/", false, Some("http://[::1]:9")),
+            ("http://ld-emulator:8111", false, None),
+            (
+                "http://ld-emulator:8111",
+                true,
+                Some("http://ld-emulator:8111"),
+            ),
+            ("ftp://x", true, None),
+            ("https://x/?a=b", false, None),
+            (
+                "https://proxy.example/ld/",
+                false,
+                Some("https://proxy.example/ld"),
+            ),
+        ];
+        for (input, insecure, expected) in cases {
+            let got = normalize_api_host(input, *insecure).ok();
+            assert_eq!(
+                got.as_deref(),
+                *expected,
+                "input {input:?} insecure={insecure}"
+            );
+        }
+    }
+}

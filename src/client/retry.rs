@@ -1,0 +1,531 @@
+//! The retry policy, as pure functions: given what one attempt produced, decide whether to
+//! try again and how long to wait. No I/O and no clock reads here (the caller passes "now"
+//! and a random number), so every rule is unit-tested.
+//!
+//! Rules: 429 always waits (for `Retry-After` seconds, else the later of `X-Ratelimit-Reset`
+//! and `X-Ratelimit-Auth-Token-Reset` in epoch ms, else exponential backoff) and pauses every
+//! caller; 409 is retried a bounded number of times; 5xx other than 501 and lost connections
+//! are retried only for requests that are safe to repeat; a connection that was never
+//! established is retried for any request (nothing was sent); no other 4xx is retried.
+
+use std::time::Duration;
+
+use super::request::Repeatable;
+
+/// Retry limits. Defaults: 10 retries, backoff 200 ms doubling to 10 s, 3 retries of 409.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries (not counting the first attempt) for 429, 5xx and connection failures.
+    pub max_retries: u32,
+    /// First backoff step.
+    pub base_delay: Duration,
+    /// Largest backoff step (header-driven waits are not capped by this; the overall
+    /// deadline bounds them).
+    pub max_delay: Duration,
+    /// Retries of 409 Conflict.
+    pub max_conflict_retries: u32,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 10,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(10),
+            max_conflict_retries: 3,
+        }
+    }
+}
+
+/// Rate-limit information read from response headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RateLimitInfo {
+    /// `Retry-After`, seconds (or an HTTP date converted to a delay).
+    pub retry_after: Option<Duration>,
+    /// `X-Ratelimit-Reset`, epoch ms.
+    pub reset_ms: Option<i64>,
+    /// `X-Ratelimit-Auth-Token-Reset`, epoch ms.
+    pub auth_token_reset_ms: Option<i64>,
+    /// Smallest of the `X-Ratelimit-*-Remaining` headers present.
+    pub remaining: Option<i64>,
+}
+
+impl RateLimitInfo {
+    /// Reads the headers from `(name, value)` pairs; names are matched case-insensitively and
+    /// unparseable values are ignored. `now_ms` converts an HTTP-date `Retry-After`.
+    pub fn from_headers<'a>(
+        headers: impl IntoIterator<Item = (&'a str, &'a str)>,
+        now_ms: i64,
+    ) -> Self {
+        let mut info = RateLimitInfo::default();
+        for (name, value) in headers {
+            let value = value.trim();
+            match name.to_ascii_lowercase().as_str() {
+                "retry-after" => info.retry_after = parse_retry_after(value, now_ms),
+                "x-ratelimit-reset" => info.reset_ms = value.parse().ok(),
+                "x-ratelimit-auth-token-reset" => info.auth_token_reset_ms = value.parse().ok(),
+                "x-ratelimit-global-remaining"
+                | "x-ratelimit-route-remaining"
+                | "x-ratelimit-auth-token-remaining" => {
+                    if let Ok(n) = value.parse::<i64>() {
+                        info.remaining = Some(info.remaining.map_or(n, |m| m.min(n)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        info
+    }
+
+    /// The latest reset time announced (epoch ms), if any.
+    pub fn reset_at_ms(&self) -> Option<i64> {
+        match (self.reset_ms, self.auth_token_reset_ms) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// How long the headers say to wait from `now_ms`: `Retry-After` first, else the reset
+    /// time. A reset time in the past (or negative) yields `Some(0)`: the window is already
+    /// over, so waiting is pointless (it is never turned into a positive wait).
+    pub fn header_wait(&self, now_ms: i64) -> Option<Duration> {
+        if let Some(d) = self.retry_after {
+            return Some(d);
+        }
+        self.reset_at_ms().map(|reset| {
+            Duration::from_millis(u64::try_from(reset.saturating_sub(now_ms)).unwrap_or(0))
+        })
+    }
+}
+
+fn parse_retry_after(value: &str, now_ms: i64) -> Option<Duration> {
+    if let Ok(secs) = value.parse::<i64>() {
+        return Some(Duration::from_secs(u64::try_from(secs).unwrap_or(0)));
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let ms = date.timestamp_millis().saturating_sub(now_ms);
+    Some(Duration::from_millis(u64::try_from(ms).unwrap_or(0)))
+}
+
+/// How an attempt ended, as far as retrying is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    /// The server answered with this status.
+    Status(u16),
+    /// The connection could not be established: nothing was sent.
+    NotSent,
+    /// The request may have reached the server (timeout, reset, broken response).
+    MaybeSent,
+}
+
+/// Counters of the retries made so far for one call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RetryState {
+    /// Retries made for 429, 5xx and connection failures.
+    pub retries: u32,
+    /// Retries made for 409.
+    pub conflicts: u32,
+}
+
+/// Why a retry happens (for logs and for the final error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryReason {
+    /// 429.
+    RateLimited,
+    /// 409.
+    Conflict,
+    /// 5xx.
+    ServerError,
+    /// Connection failure or timeout.
+    Transport,
+}
+
+/// What to do after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Return this outcome to the caller (success, or an error not worth retrying).
+    Stop,
+    /// Retries are used up for a retryable failure.
+    Exhausted(RetryReason),
+    /// Wait, then send again. `pause_everyone` asks the limiter to hold back all callers
+    /// for the same time (a 429 applies to the whole account, not this call).
+    Retry {
+        /// Time to wait before the next attempt.
+        wait: Duration,
+        /// Whether every other caller should wait too.
+        pause_everyone: bool,
+        /// Why.
+        reason: RetryReason,
+    },
+}
+
+/// Exponential backoff with jitter for retry number `retry` (0-based): a value in
+/// `[d/2, d]` where `d = min(base * 2^retry, max)`. `jitter` is a random number in `[0, 1)`.
+pub fn backoff(policy: &RetryPolicy, retry: u32, jitter: f64) -> Duration {
+    let factor = 2u32.saturating_pow(retry.min(20));
+    let d = policy
+        .base_delay
+        .saturating_mul(factor)
+        .min(policy.max_delay);
+    d / 2 + d.mul_f64(jitter.clamp(0.0, 1.0) / 2.0)
+}
+
+/// The decision after one attempt. `now_ms` is the current epoch time in ms, `jitter` a random
+/// number in `[0, 1)`.
+pub fn decide(
+    policy: &RetryPolicy,
+    repeatable: Repeatable,
+    state: RetryState,
+    outcome: AttemptOutcome,
+    rate: &RateLimitInfo,
+    now_ms: i64,
+    jitter: f64,
+) -> Decision {
+    let can_retry = state.retries < policy.max_retries;
+    match outcome {
+        AttemptOutcome::Status(429) => {
+            if !can_retry {
+                return Decision::Exhausted(RetryReason::RateLimited);
+            }
+            let wait = match rate.header_wait(now_ms) {
+                // Header-driven: at least what the server asked, plus a little jitter so
+                // callers released together do not arrive together.
+                Some(w) => {
+                    let spread = policy.base_delay.saturating_add(w / 4);
+                    w.saturating_add(spread.mul_f64(jitter.clamp(0.0, 1.0)))
+                }
+                None => backoff(policy, state.retries, jitter),
+            };
+            Decision::Retry {
+                wait,
+                pause_everyone: true,
+                reason: RetryReason::RateLimited,
+            }
+        }
+        AttemptOutcome::Status(409) => {
+            if state.conflicts < policy.max_conflict_retries {
+                Decision::Retry {
+                    wait: backoff(policy, state.conflicts, jitter),
+                    pause_everyone: false,
+                    reason: RetryReason::Conflict,
+                }
+            } else {
+                Decision::Stop
+            }
+        }
+        AttemptOutcome::Status(s) if s >= 500 && s != 501 => {
+            if repeatable != Repeatable::Safe {
+                Decision::Stop
+            } else if can_retry {
+                Decision::Retry {
+                    wait: backoff(policy, state.retries, jitter),
+                    pause_everyone: false,
+                    reason: RetryReason::ServerError,
+                }
+            } else {
+                Decision::Exhausted(RetryReason::ServerError)
+            }
+        }
+        AttemptOutcome::Status(_) => Decision::Stop,
+        AttemptOutcome::NotSent | AttemptOutcome::MaybeSent => {
+            let allowed = outcome == AttemptOutcome::NotSent || repeatable == Repeatable::Safe;
+            if !allowed {
+                Decision::Stop
+            } else if can_retry {
+                Decision::Retry {
+                    wait: backoff(policy, state.retries, jitter),
+                    pause_everyone: false,
+                    reason: RetryReason::Transport,
+                }
+            } else {
+                Decision::Exhausted(RetryReason::Transport)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Repeatable::{Safe, Unsafe};
+
+    const NOW: i64 = 1_754_300_000_000;
+
+    fn policy() -> RetryPolicy {
+        RetryPolicy::default()
+    }
+
+    fn st(retries: u32, conflicts: u32) -> RetryState {
+        RetryState { retries, conflicts }
+    }
+
+    #[test]
+    fn table_of_status_and_method_decisions() {
+        let none = RateLimitInfo::default();
+        // (name, repeatable, outcome, retries so far, expect retry?)
+        let cases: &[(&str, Repeatable, AttemptOutcome, u32, bool)] = &[
+            ("200 stops", Safe, AttemptOutcome::Status(200), 0, false),
+            (
+                "404 not retried",
+                Safe,
+                AttemptOutcome::Status(404),
+                0,
+                false,
+            ),
+            (
+                "400 not retried",
+                Safe,
+                AttemptOutcome::Status(400),
+                0,
+                false,
+            ),
+            (
+                "401 not retried",
+                Safe,
+                AttemptOutcome::Status(401),
+                0,
+                false,
+            ),
+            (
+                "422 not retried",
+                Safe,
+                AttemptOutcome::Status(422),
+                0,
+                false,
+            ),
+            (
+                "503 GET retried",
+                Safe,
+                AttemptOutcome::Status(503),
+                0,
+                true,
+            ),
+            (
+                "500 GET retried",
+                Safe,
+                AttemptOutcome::Status(500),
+                3,
+                true,
+            ),
+            (
+                "501 never retried",
+                Safe,
+                AttemptOutcome::Status(501),
+                0,
+                false,
+            ),
+            (
+                "503 POST not retried",
+                Unsafe,
+                AttemptOutcome::Status(503),
+                0,
+                false,
+            ),
+            (
+                "429 POST retried",
+                Unsafe,
+                AttemptOutcome::Status(429),
+                0,
+                true,
+            ),
+            (
+                "409 POST retried",
+                Unsafe,
+                AttemptOutcome::Status(409),
+                0,
+                true,
+            ),
+            (
+                "connect failure POST retried",
+                Unsafe,
+                AttemptOutcome::NotSent,
+                0,
+                true,
+            ),
+            (
+                "timeout POST not retried",
+                Unsafe,
+                AttemptOutcome::MaybeSent,
+                0,
+                false,
+            ),
+            (
+                "timeout GET retried",
+                Safe,
+                AttemptOutcome::MaybeSent,
+                0,
+                true,
+            ),
+        ];
+        for (name, rep, outcome, retries, expect) in cases {
+            let d = decide(&policy(), *rep, st(*retries, 0), *outcome, &none, NOW, 0.5);
+            assert_eq!(
+                matches!(d, Decision::Retry { .. }),
+                *expect,
+                "case {name}: {d:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn retries_are_bounded() {
+        let none = RateLimitInfo::default();
+        let p = policy();
+        let d = decide(
+            &p,
+            Safe,
+            st(p.max_retries, 0),
+            AttemptOutcome::Status(503),
+            &none,
+            NOW,
+            0.0,
+        );
+        assert_eq!(d, Decision::Exhausted(RetryReason::ServerError));
+        let d = decide(
+            &p,
+            Unsafe,
+            st(p.max_retries, 0),
+            AttemptOutcome::Status(429),
+            &none,
+            NOW,
+            0.0,
+        );
+        assert_eq!(d, Decision::Exhausted(RetryReason::RateLimited));
+        let d = decide(
+            &p,
+            Safe,
+            st(0, p.max_conflict_retries),
+            AttemptOutcome::Status(409),
+            &none,
+            NOW,
+            0.0,
+        );
+        assert_eq!(d, Decision::Stop);
+    }
+
+    #[test]
+    fn rate_limit_waits_at_least_the_reset_header_and_pauses_everyone() {
+        let rate = RateLimitInfo {
+            reset_ms: Some(NOW + 1_500),
+            ..Default::default()
+        };
+        for jitter in [0.0, 0.3, 0.999] {
+            match decide(
+                &policy(),
+                Safe,
+                st(0, 0),
+                AttemptOutcome::Status(429),
+                &rate,
+                NOW,
+                jitter,
+            ) {
+                Decision::Retry {
+                    wait,
+                    pause_everyone,
+                    reason,
+                } => {
+                    assert!(wait >= Duration::from_millis(1_500), "{wait:?}");
+                    assert!(wait <= Duration::from_millis(1_500 + 200 + 375), "{wait:?}");
+                    assert!(pause_everyone);
+                    assert_eq!(reason, RetryReason::RateLimited);
+                }
+                other => panic!("expected retry, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn retry_after_wins_over_reset_and_auth_token_reset_is_used() {
+        let rate = RateLimitInfo::from_headers(
+            [
+                ("Retry-After", "3"),
+                ("X-RateLimit-Reset", &(NOW + 100).to_string()),
+            ],
+            NOW,
+        );
+        assert_eq!(rate.header_wait(NOW), Some(Duration::from_secs(3)));
+        let later = (NOW + 2_000).to_string();
+        let sooner = (NOW + 500).to_string();
+        let rate = RateLimitInfo::from_headers(
+            [
+                ("x-ratelimit-reset", sooner.as_str()),
+                ("X-Ratelimit-Auth-Token-Reset", later.as_str()),
+            ],
+            NOW,
+        );
+        assert_eq!(rate.header_wait(NOW), Some(Duration::from_millis(2_000)));
+    }
+
+    #[test]
+    fn past_or_negative_reset_means_no_header_wait() {
+        for v in ["-5000", "0", &(NOW - 10_000).to_string()] {
+            let rate = RateLimitInfo::from_headers([("X-Ratelimit-Reset", v)], NOW);
+            assert_eq!(rate.header_wait(NOW), Some(Duration::ZERO), "value {v}");
+            match decide(
+                &policy(),
+                Safe,
+                st(0, 0),
+                AttemptOutcome::Status(429),
+                &rate,
+                NOW,
+                0.0,
+            ) {
+                Decision::Retry { wait, .. } => {
+                    assert!(wait <= Duration::from_millis(200), "{wait:?}")
+                }
+                other => panic!("expected retry, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn header_less_429_uses_exponential_backoff() {
+        let none = RateLimitInfo::default();
+        let w = |n| match decide(
+            &policy(),
+            Safe,
+            st(n, 0),
+            AttemptOutcome::Status(429),
+            &none,
+            NOW,
+            1.0,
+        ) {
+            Decision::Retry { wait, .. } => wait,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(w(0), Duration::from_millis(200));
+        assert_eq!(w(1), Duration::from_millis(400));
+        assert_eq!(w(3), Duration::from_millis(1_600));
+        assert_eq!(w(9), Duration::from_secs(10));
+    }
+
+    #[test]
+    fn remaining_is_the_smallest_of_the_remaining_headers_and_junk_is_ignored() {
+        let rate = RateLimitInfo::from_headers(
+            [
+                ("X-Ratelimit-Global-Remaining", "40"),
+                ("X-Ratelimit-Route-Remaining", "3"),
+                ("X-Ratelimit-Auth-Token-Remaining", "junk"),
+                ("Retry-After", "soon"),
+            ],
+            NOW,
+        );
+        assert_eq!(rate.remaining, Some(3));
+        assert_eq!(rate.retry_after, None);
+    }
+
+    #[test]
+    fn retry_after_http_date_is_converted() {
+        let rate =
+            RateLimitInfo::from_headers([("Retry-After", "Thu, 01 Jan 1970 00:00:10 GMT")], 4_000);
+        assert_eq!(rate.retry_after, Some(Duration::from_millis(6_000)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn header_parsing_never_panics(name in ".{0,40}", value in ".{0,40}", now in proptest::num::i64::ANY, jitter in 0.0f64..1.0) {
+            let rate = RateLimitInfo::from_headers([(name.as_str(), value.as_str())], now);
+            let _ = decide(&policy(), Safe, st(0, 0), AttemptOutcome::Status(429), &rate, now, jitter);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! The one place where requests go on the wire: turns an [`ApiRequest`] into an HTTP request
+//! with the LaunchDarkly headers, sends it once with the per-attempt timeout, and reads the
+//! whole response. Retrying, limiting and error mapping live in the caller.
+
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+
+use super::request::ApiRequest;
+use crate::models::API_VERSION;
+use crate::secret::{Secret, scrub};
+
+/// A complete response.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers as `(lower-case name, value)` pairs (non-UTF-8 values are skipped).
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    /// The first header named `name` (lower-case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why an attempt produced no response.
+#[derive(Debug, Clone)]
+pub struct TransportFailure {
+    /// False when the connection was never established (nothing was sent).
+    pub maybe_sent: bool,
+    /// What happened (scrubbed).
+    pub message: String,
+}
+
+/// Everything needed to send.
+#[derive(Debug, Clone)]
+pub struct Transport {
+    http: reqwest::Client,
+    base_url: String,
+    credential: Secret,
+    user_agent: String,
+    http_timeout: Duration,
+}
+
+impl Transport {
+    /// Builds the transport. `base_url` has no trailing slash.
+    pub fn new(
+        http: reqwest::Client,
+        base_url: String,
+        credential: Secret,
+        user_agent: String,
+        http_timeout: Duration,
+    ) -> Self {
+        Transport {
+            http,
+            base_url,
+            credential,
+            user_agent,
+            http_timeout,
+        }
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The headers every request carries. The credential header is marked sensitive.
+    pub fn headers(&self, with_body: bool) -> Result<HeaderMap, String> {
+        let mut h = HeaderMap::new();
+        let mut auth = HeaderValue::from_str(self.credential.expose()).map_err(|_| {
+            String::from("the access token contains characters not allowed in an HTTP header")
+        })?;
+        auth.set_sensitive(true);
+        h.insert(AUTHORIZATION, auth);
+        h.insert("LD-API-Version", HeaderValue::from(API_VERSION));
+        h.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        if let Ok(ua) = HeaderValue::from_str(&self.user_agent) {
+            h.insert(USER_AGENT, ua);
+        }
+        if with_body {
+            h.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        Ok(h)
+    }
+
+    /// Sends `req` once and reads the full response.
+    pub async fn send(&self, req: &ApiRequest) -> Result<RawResponse, TransportFailure> {
+        let url = format!("{}{}", self.base_url, req.path);
+        // POST and PATCH always declare JSON (the reset call has no body, but LaunchDarkly was
+        // observed to be picky about a bodyless POST without it).
+        let declares_json =
+            req.body.is_some() || matches!(req.method, super::request::Method::Post);
+        let headers = self
+            .headers(declares_json)
+            .map_err(|message| TransportFailure {
+                maybe_sent: false,
+                message,
+            })?;
+        let mut builder = self
+            .http
+            .request(req.method.to_reqwest(), url)
+            .headers(headers)
+            .timeout(self.http_timeout);
+        if !req.query.is_empty() {
+            builder = builder.query(&req.query);
+        }
+        if let Some(body) = &req.body {
+            let bytes = serde_json::to_vec(body).map_err(|e| TransportFailure {
+                maybe_sent: false,
+                message: format!("could not encode the request body: {e}"),
+            })?;
+            builder = builder.body(bytes);
+        }
+        let response = builder.send().await.map_err(failure)?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .filter_map(|(n, v)| {
+                v.to_str()
+                    .ok()
+                    .map(|v| (n.as_str().to_owned(), v.to_owned()))
+            })
+            .collect();
+        let body = response.bytes().await.map_err(failure)?.to_vec();
+        Ok(RawResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+fn failure(e: reqwest::Error) -> TransportFailure {
+    let maybe_sent = !e.is_connect();
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "the response was cut off"
+    } else {
+        "request failed"
+    };
+    // reqwest errors carry the URL (never the credential); scrub anyway.
+    let mut message = format!("{kind}: {e}");
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        message.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    TransportFailure {
+        maybe_sent,
+        message: scrub(&message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_carry_the_raw_token_api_version_and_user_agent() {
+        let t = Transport::new(
+            reqwest::Client::new(),
+            "https://app.launchdarkly.com".into(),
+            Secret::new("api-0b6f8a1e-2c3d-4e5f-8a9b-0c1d2e3f4a5b"),
+            "terraform-provider-launchdarkly/1.2.3".into(),
+            Duration::from_secs(1),
+        );
+        let h = t.headers(true).expect("headers");
+        let auth = h.get(AUTHORIZATION).expect("auth");
+        assert_eq!(
+            auth.to_str().ok(),
+            Some("api-0b6f8a1e-2c3d-4e5f-8a9b-0c1d2e3f4a5b")
+        );
+        assert!(auth.is_sensitive());
+        assert_eq!(
+            h.get("LD-API-Version").and_then(|v| v.to_str().ok()),
+            Some("20240415")
+        );
+        assert_eq!(
+            h.get(USER_AGENT).and_then(|v| v.to_str().ok()),
+            Some("terraform-provider-launchdarkly/1.2.3")
+        );
+        assert_eq!(
+            h.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()),
+            Some("application/json")
+        );
+        assert!(
+            t.headers(false)
+                .expect("headers")
+                .get(CONTENT_TYPE)
+                .is_none()
+        );
+        assert!(!format!("{t:?}").contains("0b6f8a1e"));
+    }
+}

@@ -1,0 +1,146 @@
+//! The emulator's own admin endpoints under `/_emulator/`, for tests and CI scripts driving
+//! a separately started emulator. Every call needs `Authorization: <admin key>` (one of the
+//! keys the emulator was started with); API tokens created through the API are not enough.
+//!
+//! - `GET  /_emulator/tokens` — every token with its full secret
+//! - `POST /_emulator/tokens` — seed tokens directly (`SeedRequest`)
+//! - `GET  /_emulator/clock`, `POST /_emulator/clock` `{"advanceMs": n}`
+//! - `GET  /_emulator/faults`, `PUT /_emulator/faults` (a `Faults` object)
+//! - `GET  /_emulator/requests`, `DELETE /_emulator/requests`
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::faults::Faults;
+use super::respond::{self, ApiError};
+use super::shared::{Shared, lock};
+use super::{SeedToken, seed};
+
+fn check(s: &Shared, headers: &HeaderMap) -> Result<(), ApiError> {
+    let key = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .trim();
+    if !key.is_empty() && s.admin_keys.iter().any(|k| k == key) {
+        Ok(())
+    } else {
+        Err(ApiError::unauthorized())
+    }
+}
+
+fn body_json<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::invalid(e.to_string()))
+}
+
+/// A seed request: `count` tokens (default 1) shaped by the other fields.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct SeedRequest {
+    #[serde(default)]
+    count: Option<u32>,
+    #[serde(flatten)]
+    token: SeedToken,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Advance {
+    advance_ms: u64,
+}
+
+async fn tokens(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Result<Response, ApiError> {
+    check(&s, &headers)?;
+    let store = lock(&s.store);
+    Ok(respond::json(StatusCode::OK, &store.tokens))
+}
+
+async fn seed_tokens(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    check(&s, &headers)?;
+    let req: SeedRequest = body_json(&body)?;
+    let now = s.clock.now_ms();
+    let mut store = lock(&s.store);
+    let created: Vec<_> = (0..req.count.unwrap_or(1))
+        .map(|_| seed(&mut store, &req.token, now))
+        .collect::<Result<_, _>>()
+        .map_err(ApiError::invalid)?;
+    s.persist(&store);
+    Ok(respond::json(StatusCode::CREATED, &created))
+}
+
+async fn clock(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Result<Response, ApiError> {
+    check(&s, &headers)?;
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({"nowMs": s.clock.now_ms()}),
+    ))
+}
+
+async fn advance(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    check(&s, &headers)?;
+    let a: Advance = body_json(&body)?;
+    let now = s.clock.advance(Duration::from_millis(a.advance_ms));
+    s.persist(&lock(&s.store));
+    Ok(respond::json(StatusCode::OK, &json!({"nowMs": now})))
+}
+
+async fn get_faults(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    check(&s, &headers)?;
+    let f = lock(&s.faults).faults.clone();
+    Ok(respond::json(StatusCode::OK, &f))
+}
+
+async fn put_faults(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    check(&s, &headers)?;
+    let f: Faults = body_json(&body)?;
+    lock(&s.faults).set(f.clone());
+    Ok(respond::json(StatusCode::OK, &f))
+}
+
+async fn requests(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Result<Response, ApiError> {
+    check(&s, &headers)?;
+    let log = lock(&s.log).clone();
+    Ok(respond::json(StatusCode::OK, &log))
+}
+
+async fn clear_requests(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    check(&s, &headers)?;
+    lock(&s.log).clear();
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The admin routes.
+pub fn router() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/_emulator/tokens", get(tokens).post(seed_tokens))
+        .route("/_emulator/clock", get(clock).post(advance))
+        .route("/_emulator/faults", get(get_faults).put(put_faults))
+        .route("/_emulator/requests", get(requests).delete(clear_requests))
+}

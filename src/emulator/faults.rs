@@ -1,0 +1,300 @@
+//! Fault injection: the knobs tests turn (rate limit per window with LaunchDarkly's headers,
+//! a 5xx rate, latency, dropped connections, lost create responses, 409s on PATCH) and the
+//! state that applies them. Rate-limit windows run on real time.
+
+use std::time::{Duration, Instant};
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use super::clock::real_now_ms;
+
+/// Which rate-limit headers the emulator sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum RateLimitStyle {
+    /// `X-Ratelimit-Global-Limit`/`-Remaining` and `X-Ratelimit-Reset` (epoch ms).
+    #[default]
+    Global,
+    /// `X-Ratelimit-Route-Limit`/`-Remaining` and `X-Ratelimit-Reset`.
+    Route,
+    /// `X-Ratelimit-Auth-Token-Limit`/`-Remaining`/`-Reset`.
+    AuthToken,
+    /// Only `Retry-After` (seconds, rounded up) on a 429 (the IP-based limit).
+    RetryAfter,
+    /// No headers at all (seen in the wild).
+    None,
+}
+
+/// What happens to a create response that is "lost".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum LostResponse {
+    /// The connection is dropped without a usable response.
+    #[default]
+    Drop,
+    /// A 500 is returned although the token was stored.
+    ServerError,
+}
+
+/// Fault knobs. All off by default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+pub struct Faults {
+    /// Requests allowed per window (all API requests together); `None` = unlimited.
+    pub rate_limit: Option<u32>,
+    /// Window length in ms (LaunchDarkly: 10 s).
+    pub rate_limit_window_ms: u64,
+    /// Which headers announce the limit.
+    pub rate_limit_style: RateLimitStyle,
+    /// Fraction (0..=1) of API requests answered with `error_status` without being handled.
+    pub error_rate: f64,
+    /// The status of injected errors (default 503).
+    pub error_status: u16,
+    /// Delay before handling each API request, in ms.
+    pub latency_ms: u64,
+    /// Fraction (0..=1) of API requests whose connection is dropped without being handled.
+    pub drop_rate: f64,
+    /// The next N creates store the token, then lose the response.
+    pub lose_next_creates: u32,
+    /// How a lost create response is lost.
+    pub lost_create_mode: LostResponse,
+    /// The next N PATCHes answer 409 `optimistic_locking_error`.
+    pub conflict_next_patches: u32,
+    /// Seed for the random choices (error and drop rates), for reproducible runs.
+    pub seed: Option<u64>,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            rate_limit: None,
+            rate_limit_window_ms: 10_000,
+            rate_limit_style: RateLimitStyle::Global,
+            error_rate: 0.0,
+            error_status: 503,
+            latency_ms: 0,
+            drop_rate: 0.0,
+            lose_next_creates: 0,
+            lost_create_mode: LostResponse::Drop,
+            conflict_next_patches: 0,
+            seed: None,
+        }
+    }
+}
+
+/// The rate-limit headers for one response.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RateHeaders {
+    /// Header name/value pairs.
+    pub headers: Vec<(&'static str, String)>,
+    /// Reset time announced (epoch ms).
+    pub reset_ms: Option<i64>,
+    /// `Retry-After` announced (s).
+    pub retry_after_secs: Option<u64>,
+}
+
+/// What to do with an incoming API request before handling it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gate {
+    /// Handle it (with these rate headers on the response).
+    Pass(RateHeaders),
+    /// Answer 429.
+    RateLimited(RateHeaders),
+    /// Answer this 5xx.
+    ServerError(u16, RateHeaders),
+    /// Drop the connection.
+    Drop,
+}
+
+/// Faults plus the state they need.
+#[derive(Debug)]
+pub struct FaultState {
+    /// The knobs.
+    pub faults: Faults,
+    rng: StdRng,
+    window_start: Instant,
+    window_start_ms: i64,
+    count: u32,
+}
+
+impl FaultState {
+    /// Starts with `faults`.
+    pub fn new(faults: Faults) -> Self {
+        let rng = rng_for(&faults);
+        FaultState {
+            faults,
+            rng,
+            window_start: Instant::now(),
+            window_start_ms: real_now_ms(),
+            count: 0,
+        }
+    }
+
+    /// Replaces the knobs (and restarts the rate window).
+    pub fn set(&mut self, faults: Faults) {
+        *self = FaultState::new(faults);
+    }
+
+    /// Decides the fate of one API request.
+    pub fn gate(&mut self) -> Gate {
+        let f = &self.faults;
+        if f.drop_rate > 0.0 && self.rng.random::<f64>() < f.drop_rate {
+            return Gate::Drop;
+        }
+        let mut headers = RateHeaders::default();
+        if let Some(limit) = f.rate_limit {
+            let window = Duration::from_millis(f.rate_limit_window_ms.max(1));
+            let now = Instant::now();
+            let elapsed = now.duration_since(self.window_start);
+            if elapsed >= window {
+                // Align to the window grid so reset times are predictable.
+                let windows = elapsed.as_millis() / window.as_millis().max(1);
+                let advance = window.saturating_mul(u32::try_from(windows).unwrap_or(u32::MAX));
+                self.window_start += advance;
+                self.window_start_ms = self
+                    .window_start_ms
+                    .saturating_add(i64::try_from(advance.as_millis()).unwrap_or(i64::MAX));
+                self.count = 0;
+            }
+            self.count = self.count.saturating_add(1);
+            let reset_ms = self
+                .window_start_ms
+                .saturating_add(i64::try_from(window.as_millis()).unwrap_or(i64::MAX));
+            let remaining = limit.saturating_sub(self.count);
+            headers = rate_headers(f.rate_limit_style, limit, remaining, reset_ms);
+            if self.count > limit {
+                if f.rate_limit_style == RateLimitStyle::RetryAfter {
+                    let left = reset_ms.saturating_sub(real_now_ms()).max(0);
+                    let secs = u64::try_from(left).unwrap_or(0).div_ceil(1000).max(1);
+                    headers.headers.push(("Retry-After", secs.to_string()));
+                    headers.retry_after_secs = Some(secs);
+                }
+                return Gate::RateLimited(headers);
+            }
+        }
+        if f.error_rate > 0.0 && self.rng.random::<f64>() < f.error_rate {
+            return Gate::ServerError(f.error_status, headers);
+        }
+        Gate::Pass(headers)
+    }
+
+    /// Consumes one "lost create" if armed.
+    pub fn take_lost_create(&mut self) -> Option<LostResponse> {
+        if self.faults.lose_next_creates > 0 {
+            self.faults.lose_next_creates -= 1;
+            Some(self.faults.lost_create_mode)
+        } else {
+            None
+        }
+    }
+
+    /// Consumes one "PATCH conflict" if armed.
+    pub fn take_conflict(&mut self) -> bool {
+        if self.faults.conflict_next_patches > 0 {
+            self.faults.conflict_next_patches -= 1;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+fn rng_for(faults: &Faults) -> StdRng {
+    match faults.seed {
+        Some(seed) => StdRng::seed_from_u64(seed),
+        None => StdRng::from_os_rng(),
+    }
+}
+
+fn rate_headers(style: RateLimitStyle, limit: u32, remaining: u32, reset_ms: i64) -> RateHeaders {
+    let mut h = RateHeaders::default();
+    match style {
+        RateLimitStyle::Global => {
+            h.headers
+                .push(("X-Ratelimit-Global-Limit", limit.to_string()));
+            h.headers
+                .push(("X-Ratelimit-Global-Remaining", remaining.to_string()));
+            h.headers.push(("X-Ratelimit-Reset", reset_ms.to_string()));
+            h.reset_ms = Some(reset_ms);
+        }
+        RateLimitStyle::Route => {
+            h.headers
+                .push(("X-Ratelimit-Route-Limit", limit.to_string()));
+            h.headers
+                .push(("X-Ratelimit-Route-Remaining", remaining.to_string()));
+            h.headers.push(("X-Ratelimit-Reset", reset_ms.to_string()));
+            h.reset_ms = Some(reset_ms);
+        }
+        RateLimitStyle::AuthToken => {
+            h.headers
+                .push(("X-Ratelimit-Auth-Token-Limit", limit.to_string()));
+            h.headers
+                .push(("X-Ratelimit-Auth-Token-Remaining", remaining.to_string()));
+            h.headers
+                .push(("X-Ratelimit-Auth-Token-Reset", reset_ms.to_string()));
+            h.reset_ms = Some(reset_ms);
+        }
+        RateLimitStyle::RetryAfter | RateLimitStyle::None => {}
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limit_allows_limit_requests_per_window_then_429s() {
+        let mut s = FaultState::new(Faults {
+            rate_limit: Some(2),
+            rate_limit_window_ms: 60_000,
+            ..Faults::default()
+        });
+        assert!(matches!(s.gate(), Gate::Pass(_)));
+        match s.gate() {
+            Gate::Pass(h) => assert!(
+                h.headers
+                    .contains(&("X-Ratelimit-Global-Remaining", "0".into()))
+            ),
+            other => panic!("{other:?}"),
+        }
+        match s.gate() {
+            Gate::RateLimited(h) => assert!(h.reset_ms.is_some()),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn seeded_error_rate_is_roughly_the_rate() {
+        let mut s = FaultState::new(Faults {
+            error_rate: 0.3,
+            seed: Some(7),
+            ..Faults::default()
+        });
+        let errors = (0..1000)
+            .filter(|_| matches!(s.gate(), Gate::ServerError(503, _)))
+            .count();
+        assert!((200..400).contains(&errors), "{errors}");
+    }
+
+    #[test]
+    fn one_shot_faults_are_consumed() {
+        let mut s = FaultState::new(Faults {
+            lose_next_creates: 1,
+            conflict_next_patches: 2,
+            ..Faults::default()
+        });
+        assert_eq!(s.take_lost_create(), Some(LostResponse::Drop));
+        assert_eq!(s.take_lost_create(), None);
+        assert!(s.take_conflict() && s.take_conflict() && !s.take_conflict());
+    }
+
+    #[test]
+    fn faults_deserialise_with_defaults_and_reject_unknown_knobs() {
+        let f: Faults = serde_json::from_str(r#"{"errorRate":0.5}"#).expect("valid");
+        assert_eq!(f.error_status, 503);
+        assert!(serde_json::from_str::<Faults>(r#"{"errRate":0.5}"#).is_err());
+    }
+}

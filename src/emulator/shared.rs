@@ -1,0 +1,97 @@
+//! The state every handler shares: the store behind a mutex, the clock, the fault knobs, the
+//! request log, in-flight counters, and persistence to the optional state file.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
+
+use super::clock::Clock;
+use super::faults::FaultState;
+use super::log::RequestRecord;
+use super::store::Store;
+
+/// Shared emulator state.
+#[derive(Debug)]
+pub struct Shared {
+    /// Members, roles, tokens.
+    pub store: Mutex<Store>,
+    /// The emulated clock.
+    pub clock: Clock,
+    /// Fault knobs and their state.
+    pub faults: Mutex<FaultState>,
+    /// API request log.
+    pub log: Mutex<Vec<RequestRecord>>,
+    /// Next log sequence number.
+    pub seq: AtomicU64,
+    /// API requests being handled now.
+    pub in_flight: AtomicUsize,
+    /// Most API requests handled at once.
+    pub peak_in_flight: AtomicUsize,
+    /// When the emulator started.
+    pub started: Instant,
+    /// Keys accepted on the admin endpoints.
+    pub admin_keys: Vec<String>,
+    /// Where state is saved, if anywhere.
+    pub state_file: Option<PathBuf>,
+}
+
+/// Locks a mutex, recovering the data if a previous holder panicked.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    }
+}
+
+impl Shared {
+    /// Saves the store (and clock offset) to the state file, if configured. Failures are
+    /// logged, not fatal.
+    pub fn persist(&self, store: &Store) {
+        let Some(path) = &self.state_file else {
+            return;
+        };
+        let mut snapshot = store.clone();
+        snapshot.clock_offset_ms = self.clock.offset_ms();
+        let result = serde_json::to_vec_pretty(&snapshot)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| {
+                let tmp = path.with_extension("tmp");
+                std::fs::write(&tmp, bytes)?;
+                std::fs::rename(&tmp, path)
+            });
+        if let Err(e) = result {
+            tracing::warn!(path = %path.display(), error = %e, "could not save emulator state");
+        }
+    }
+
+    /// Loads a saved store.
+    pub fn load(path: &std::path::Path) -> std::io::Result<Option<Store>> {
+        match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(std::io::Error::other),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Counts a request in; returns a guard that counts it out.
+    pub fn enter(&self) -> InFlight<'_> {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak_in_flight.fetch_max(now, Ordering::SeqCst);
+        InFlight { shared: self }
+    }
+}
+
+/// Decrements the in-flight count on drop (also when a request is cancelled).
+#[derive(Debug)]
+pub struct InFlight<'a> {
+    shared: &'a Shared,
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
