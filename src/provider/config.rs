@@ -70,6 +70,7 @@ pub struct Settings {
     pub api_host: Url,
     pub http_timeout: Duration,
     pub max_concurrency: usize,
+    pub allow_insecure_http: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -277,6 +278,7 @@ pub fn resolve(
         api_host,
         http_timeout: Duration::from_secs(timeout),
         max_concurrency: usize::try_from(conc).unwrap_or(usize::MAX),
+        allow_insecure_http: insecure,
     };
     (Some(Resolved::Ready(settings)), d)
 }

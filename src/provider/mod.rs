@@ -1,11 +1,18 @@
 //! The LaunchDarkly provider: its configuration and the resource and data
 //! source types it serves.
 
+pub mod access_token;
 pub mod config;
+pub mod diagnostics;
+pub mod duration;
+pub mod roles;
 
+use crate::client::{Client, ClientConfig};
+use crate::framework::Diagnostic;
 use crate::framework::{Ctx, DataSource, Diagnostics, Provider, Resource, Schema, Value};
 use async_trait::async_trait;
-use std::sync::{Arc, RwLock};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, RwLock};
 
 /// Source address used by dev_overrides, mirrors and reattach.
 pub const SOURCE_ADDRESS: &str = "registry.terraform.io/launchdarkly/launchdarkly";
@@ -14,6 +21,34 @@ pub const SOURCE_ADDRESS: &str = "registry.terraform.io/launchdarkly/launchdarkl
 #[derive(Default)]
 pub struct Shared {
     pub settings: RwLock<Option<Arc<config::Settings>>>,
+    pub client: RwLock<Option<Client>>,
+    pub roles: roles::RoleCache,
+    /// Tokens this process created or adopted (never candidates for adoption).
+    pub known_ids: Mutex<HashSet<String>>,
+}
+
+impl Shared {
+    /// The configured client, or the diagnostic explaining why there is none.
+    pub fn client(&self) -> Result<Client, Diagnostic> {
+        self.client
+            .read()
+            .ok()
+            .and_then(|c| c.clone())
+            .ok_or_else(diagnostics::not_configured)
+    }
+
+    pub fn remember(&self, id: &str) {
+        if let Ok(mut k) = self.known_ids.lock() {
+            k.insert(id.to_string());
+        }
+    }
+
+    pub fn is_known(&self, id: &str) -> bool {
+        self.known_ids
+            .lock()
+            .map(|k| k.contains(id))
+            .unwrap_or(false)
+    }
 }
 
 #[derive(Default)]
@@ -42,9 +77,41 @@ impl Provider for LaunchDarklyProvider {
         let (resolved, d) = config::resolve(config, &|k| std::env::var(k).ok());
         match resolved {
             Some(config::Resolved::Ready(s)) => {
-                tracing::info!(terraform_version, api_host = %s.api_host, credential = s.credential_source, "provider configured");
-                if let Ok(mut slot) = self.shared.settings.write() {
-                    *slot = Some(Arc::new(s));
+                let mut cc = ClientConfig::new(s.api_host.as_str(), s.credential.clone());
+                cc.credential_source = match s.credential_source {
+                    "oauth_token" => format!(
+                        "the provider attribute oauth_token or {}",
+                        config::ENV_OAUTH_TOKEN
+                    ),
+                    _ => format!(
+                        "the provider attribute access_token or {}",
+                        config::ENV_ACCESS_TOKEN
+                    ),
+                };
+                cc.http_timeout = s.http_timeout;
+                cc.max_concurrency = s.max_concurrency;
+                cc.allow_insecure_http = s.allow_insecure_http;
+                match Client::new(cc) {
+                    Ok(client) => {
+                        tracing::info!(
+                            terraform_version,
+                            api_host = %s.api_host,
+                            credential = s.credential_source,
+                            max_concurrency = s.max_concurrency,
+                            "provider configured"
+                        );
+                        if let Ok(mut slot) = self.shared.client.write() {
+                            *slot = Some(client);
+                        }
+                        if let Ok(mut slot) = self.shared.settings.write() {
+                            *slot = Some(Arc::new(s));
+                        }
+                    }
+                    Err(e) => {
+                        let mut d = d;
+                        d.error("Invalid provider configuration", e.to_string());
+                        return d;
+                    }
                 }
             }
             Some(config::Resolved::Deferred) => {
@@ -55,7 +122,9 @@ impl Provider for LaunchDarklyProvider {
         d
     }
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![]
+        vec![Arc::new(access_token::AccessToken::new(
+            self.shared.clone(),
+        ))]
     }
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![]

@@ -6,5 +6,6 @@
 
 mod support;
 
+mod access_token;
 mod protocol;
 mod provider_config;

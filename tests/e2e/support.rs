@@ -129,3 +129,121 @@ pub const REQUIRED_PROVIDERS: &str = r#"terraform {
   }
 }
 "#;
+
+/// A LaunchDarkly emulator on an ephemeral loopback port, running on its own
+/// runtime for the duration of a test, plus a Terraform workdir pointed at it.
+pub struct Lab {
+    pub rt: tokio::runtime::Runtime,
+    pub emu: tfld::emulator::EmulatorHandle,
+    pub wd: Workdir,
+}
+
+impl Lab {
+    pub fn new(main_tf: &str) -> Lab {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let emu = rt
+            .block_on(tfld::emulator::Emulator::start(
+                tfld::emulator::EmulatorConfig::default(),
+            ))
+            .expect("start emulator");
+        let mut wd = Workdir::new(main_tf);
+        wd.env
+            .push(("LAUNCHDARKLY_API_HOST".into(), emu.base_url()));
+        wd.env.push((
+            "LAUNCHDARKLY_ACCESS_TOKEN".into(),
+            emu.admin_key().to_string(),
+        ));
+        Lab { rt, emu, wd }
+    }
+
+    /// Tokens on the server, without the emulator's own admin tokens.
+    pub fn server_tokens(&self) -> Vec<tfld::emulator::EmulatedToken> {
+        self.emu
+            .tokens()
+            .into_iter()
+            .filter(|t| {
+                !t.name
+                    .as_deref()
+                    .unwrap_or_default()
+                    .starts_with("emulator ")
+            })
+            .collect()
+    }
+
+    pub fn apply(&self) -> String {
+        ok(
+            self.wd
+                .run(&["apply", "-auto-approve", "-input=false", "-no-color"]),
+            "terraform apply",
+        )
+    }
+
+    /// `terraform plan -detailed-exitcode`: 0 no changes, 2 changes.
+    pub fn plan_code(&self) -> (i32, String) {
+        let o = self
+            .wd
+            .run(&["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
+        (o.status.code().unwrap_or(-1), text(&o))
+    }
+
+    pub fn assert_no_changes(&self, when: &str) {
+        let (code, out) = self.plan_code();
+        assert_eq!(
+            code, 0,
+            "{when}: the follow-up plan must show no changes:\n{out}"
+        );
+    }
+
+    /// Resource instances from `terraform show -json` (address → values).
+    pub fn state(&self) -> std::collections::BTreeMap<String, serde_json::Value> {
+        let o = self.wd.run(&["show", "-json"]);
+        assert!(o.status.success(), "{}", text(&o));
+        let j: serde_json::Value = serde_json::from_slice(&o.stdout).expect("show -json");
+        let mut out = std::collections::BTreeMap::new();
+        if let Some(rs) = j["values"]["root_module"]["resources"].as_array() {
+            for r in rs {
+                out.insert(
+                    r["address"].as_str().unwrap_or_default().to_string(),
+                    r["values"].clone(),
+                );
+            }
+        }
+        out
+    }
+
+    /// Whether `key` authenticates against the emulator right now.
+    pub fn key_works(&self, key: &str) -> bool {
+        let mut cc = tfld::client::ClientConfig::new(self.emu.base_url(), key.to_string());
+        cc.retry.max_retries = 0;
+        let client = tfld::client::Client::new(cc).expect("client");
+        match self
+            .rt
+            .block_on(client.list_tokens_page(Default::default()))
+        {
+            Ok(_) => true,
+            Err(tfld::client::Error::Unauthorized(_)) => false,
+            Err(e) => panic!("unexpected error checking a key: {e}"),
+        }
+    }
+
+    /// Asserts the server's token set equals the managed tokens in state.
+    pub fn assert_server_matches_state(&self) {
+        let state = self.state();
+        let mut state_ids: Vec<String> = state
+            .iter()
+            .filter(|(a, _)| a.starts_with("launchdarkly_access_token."))
+            .map(|(_, v)| v["id"].as_str().unwrap_or_default().to_string())
+            .collect();
+        let mut server_ids: Vec<String> = self.server_tokens().into_iter().map(|t| t.id).collect();
+        state_ids.sort();
+        server_ids.sort();
+        assert_eq!(
+            server_ids, state_ids,
+            "server tokens must equal the tokens in state"
+        );
+    }
+}

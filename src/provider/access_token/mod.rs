@@ -1,0 +1,125 @@
+//! The `launchdarkly_access_token` resource: schema, validation, planning,
+//! and the API calls behind apply/read/import, one file each.
+
+mod apply;
+pub mod model;
+pub mod plan;
+pub mod schema;
+pub mod validate;
+
+use crate::framework::json::{self, ObjectMode};
+use crate::framework::{
+    ApplyRequest, AttributePath, Ctx, Diagnostics, Outcome, Plan, PlanRequest, Resource, Schema,
+    Value,
+};
+use crate::provider::Shared;
+use async_trait::async_trait;
+use model::TokenModel;
+use std::sync::Arc;
+
+pub struct AccessToken {
+    shared: Arc<Shared>,
+}
+
+impl AccessToken {
+    pub fn new(shared: Arc<Shared>) -> AccessToken {
+        AccessToken { shared }
+    }
+}
+
+#[async_trait]
+impl Resource for AccessToken {
+    fn name(&self) -> &'static str {
+        "access_token"
+    }
+
+    fn schema(&self) -> Schema {
+        schema::schema()
+    }
+
+    async fn validate(&self, config: &Value) -> Diagnostics {
+        validate::validate(config)
+    }
+
+    /// Version 0 is the official provider v2 (same attributes minus ours;
+    /// `""` for unset names and `[]` for unset collections); version 1 is ours.
+    async fn upgrade(&self, version: i64, raw: &serde_json::Value) -> Option<(Value, Diagnostics)> {
+        let ty = schema::schema().implied_type();
+        let mut d = Diagnostics::new();
+        if version > schema::SCHEMA_VERSION {
+            d.error(
+                "State written by a newer provider",
+                format!("This state has schema version {version}; this provider understands up to {}. Upgrade the provider.", schema::SCHEMA_VERSION),
+            );
+            return Some((Value::Null, d));
+        }
+        let v = match json::from_json(raw, &ty, ObjectMode::Lenient, &AttributePath::root()) {
+            Ok(v) => v,
+            Err(e) => {
+                d.error(
+                    "Invalid stored state",
+                    format!("The stored access token state does not match the schema: {e}."),
+                );
+                return Some((Value::Null, d));
+            }
+        };
+        let mut m = match TokenModel::decode(&v) {
+            Ok(m) => m,
+            Err(e) => {
+                d.push(e);
+                return Some((Value::Null, d));
+            }
+        };
+        if version == 0 && m.name.as_deref() == Some("") {
+            m.name = None;
+        }
+        if version == 0 && m.default_api_version == Some(0) {
+            m.default_api_version = None;
+        }
+        Some((m.to_value(), d))
+    }
+
+    async fn read(&self, _ctx: &Ctx, state: Value, private: Vec<u8>) -> Outcome {
+        apply::read(&self.shared, &state, private).await
+    }
+
+    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> Plan {
+        let mut p = plan::plan(&req);
+        if !req.config.is_null() {
+            // Validation runs again here: Terraform skips validate for `plan -refresh-only` etc.
+            for d in validate::validate(&req.config) {
+                if d.is_error() {
+                    p.diagnostics.push(d);
+                }
+            }
+        }
+        p
+    }
+
+    async fn apply(&self, _ctx: &Ctx, req: ApplyRequest) -> Outcome {
+        let mut o = if req.planned.is_null() {
+            apply::delete(&self.shared, &req.prior).await
+        } else if req.prior.is_null() {
+            apply::create(&self.shared, &req.config).await
+        } else {
+            apply::update(&self.shared, &req.prior, &req.planned, &req.config).await
+        };
+        o.private = req.planned_private;
+        o
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str) -> Outcome {
+        let id = id.trim();
+        let mut o = Outcome::default();
+        if id.is_empty() {
+            o.diagnostics.error("Invalid import ID", "Use the access token ID: terraform import launchdarkly_access_token.example <token-id>.");
+            return o;
+        }
+        let m = TokenModel {
+            id: Some(id.to_string()),
+            ..TokenModel::default()
+        };
+        o.state = m.to_value();
+        o
+    }
+}

@@ -1,0 +1,187 @@
+//! Planning (`PlanResourceChange`): what Terraform will show. Patchable
+//! fields update in place; `service_token` and an explicitly changed
+//! `default_api_version` force replacement; `token` stays known unless a
+//! rotation is planned; computed values that cannot be predicted are unknown.
+
+use crate::framework::{AttributePath, Plan, PlanRequest, Value};
+
+fn attr<'a>(v: &'a Value, name: &str) -> &'a Value {
+    v.get(name).unwrap_or(&Value::Null)
+}
+
+/// Whether moving from `prior` to `next` (plan or config) rotates the secret:
+/// `Some(true)` yes, `Some(false)` no, `None` not known until apply.
+///
+/// - `expire`: any change to a non-null value rotates (v2 semantics).
+/// - `rotation_triggers`: a change of the map rotates once the token has
+///   triggers; adding triggers to a token that had none arms rotation
+///   without rotating, and removing them never rotates.
+pub fn rotation_due(prior: &Value, next: &Value) -> Option<bool> {
+    let (pe, ne) = (attr(prior, "expire"), attr(next, "expire"));
+    let (pt, nt) = (
+        attr(prior, "rotation_triggers"),
+        attr(next, "rotation_triggers"),
+    );
+    if ne.is_unknown() || (!pt.is_null() && !nt.is_wholly_known()) {
+        return None;
+    }
+    let by_expire = !ne.is_null() && !ne.semantically_equal(pe);
+    let by_triggers = !pt.is_null() && !nt.is_null() && !nt.semantically_equal(pt);
+    Some(by_expire || by_triggers)
+}
+
+pub fn plan(req: &PlanRequest) -> Plan {
+    let mut out = Plan {
+        private: req.prior_private.clone(),
+        ..Plan::default()
+    };
+    if req.proposed.is_null() {
+        // Destroy: nothing to predict.
+        return out;
+    }
+    let mut planned = req.proposed.clone();
+    let config = &req.config;
+    if req.prior.is_null() {
+        planned.set("id", Value::unknown());
+        planned.set("token", Value::unknown());
+        if attr(config, "description").is_null() {
+            planned.set("description", Value::unknown());
+        }
+        if attr(config, "service_token").is_null() {
+            planned.set("service_token", Value::Bool(false));
+        }
+        if attr(config, "default_api_version").is_null() {
+            planned.set("default_api_version", Value::unknown());
+        }
+        out.planned = planned;
+        return out;
+    }
+
+    let prior = &req.prior;
+    for name in ["service_token", "default_api_version"] {
+        let c = attr(config, name);
+        if !c.is_null() && !c.semantically_equal(attr(prior, name)) {
+            out.requires_replace.push(AttributePath::attr(name));
+        }
+    }
+    if !out.requires_replace.is_empty() {
+        // Terraform plans the replacement's create separately.
+        planned.set("id", Value::unknown());
+        planned.set("token", Value::unknown());
+    } else if rotation_due(prior, &planned) != Some(false) {
+        planned.set("token", Value::unknown());
+    }
+    out.planned = planned;
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::schema::schema;
+    use super::*;
+
+    fn state(pairs: Vec<(&str, Value)>) -> Value {
+        let mut v = Value::null_object_of(&schema().implied_type());
+        v.set("inline_roles", Value::List(vec![]));
+        v.set("policy_statements", Value::List(vec![]));
+        for (k, x) in pairs {
+            v.set(k, x);
+        }
+        v
+    }
+
+    fn req(prior: Value, proposed: Value) -> PlanRequest {
+        PlanRequest {
+            prior,
+            config: proposed.clone(),
+            proposed,
+            prior_private: vec![],
+        }
+    }
+
+    #[test]
+    fn create_marks_computed_unknown_and_defaults_service_token() {
+        let p = plan(&req(Value::Null, state(vec![("role", "reader".into())])));
+        assert!(p.planned.get("id").unwrap().is_unknown());
+        assert!(p.planned.get("token").unwrap().is_unknown());
+        assert_eq!(p.planned.get("service_token"), Some(&Value::Bool(false)));
+        assert!(p.requires_replace.is_empty());
+    }
+
+    #[test]
+    fn update_keeps_token_unless_rotating() {
+        let prior = state(vec![
+            ("id", "t".into()),
+            ("token", "api-x".into()),
+            ("role", "reader".into()),
+            ("service_token", false.into()),
+        ]);
+        let mut next = prior.clone();
+        next.set("role", "writer".into());
+        let p = plan(&req(prior.clone(), next.clone()));
+        assert_eq!(p.planned.get("token"), Some(&Value::from("api-x")));
+        next.set("expire", Value::int(-1));
+        let p = plan(&req(prior.clone(), next));
+        assert!(p.planned.get("token").unwrap().is_unknown());
+    }
+
+    #[test]
+    fn service_token_change_forces_replacement() {
+        let prior = state(vec![
+            ("id", "t".into()),
+            ("role", "reader".into()),
+            ("service_token", false.into()),
+        ]);
+        let mut next = prior.clone();
+        next.set("service_token", true.into());
+        let p = plan(&req(prior, next));
+        assert_eq!(
+            p.requires_replace,
+            vec![AttributePath::attr("service_token")]
+        );
+    }
+
+    #[test]
+    fn rotation_rules() {
+        let trig = |v: &str| Value::Map([("r".to_string(), Value::from(v))].into());
+        let base = state(vec![("rotation_triggers", trig("a"))]);
+        let changed = state(vec![("rotation_triggers", trig("b"))]);
+        let cases: Vec<(&str, Value, Value, Option<bool>)> = vec![
+            ("same triggers", base.clone(), base.clone(), Some(false)),
+            (
+                "changed triggers",
+                base.clone(),
+                changed.clone(),
+                Some(true),
+            ),
+            (
+                "triggers added",
+                state(vec![]),
+                changed.clone(),
+                Some(false),
+            ),
+            ("triggers removed", base.clone(), state(vec![]), Some(false)),
+            (
+                "unknown trigger",
+                base.clone(),
+                state(vec![("rotation_triggers", Value::unknown())]),
+                None,
+            ),
+            (
+                "expire set",
+                state(vec![]),
+                state(vec![("expire", Value::int(-1))]),
+                Some(true),
+            ),
+            (
+                "expire unchanged",
+                state(vec![("expire", Value::int(5))]),
+                state(vec![("expire", Value::int(5))]),
+                Some(false),
+            ),
+        ];
+        for (name, prior, next, want) in cases {
+            assert_eq!(rotation_due(&prior, &next), want, "{name}");
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! The `launchdarkly_access_token` schema: the same HCL as the official
+//! provider v2.30.3 (protocol 5, blocks for statements, `expire`), plus
+//! `description`, `rotation_triggers` and `rotation_grace_period`.
+
+use crate::framework::{Attribute, Block, NestedBlock, Nesting, Schema, Type};
+
+/// Schema version 1; state written by the official provider is version 0.
+pub const SCHEMA_VERSION: i64 = 1;
+
+pub const ROLES: [&str; 3] = ["reader", "writer", "admin"];
+/// API versions LaunchDarkly documents for `defaultApiVersion`.
+pub const API_VERSIONS: [i64; 5] = [20240415, 20220603, 20210729, 20191212, 20160426];
+/// The current API version; older ones still work but are deprecated.
+pub const CURRENT_API_VERSION: i64 = 20240415;
+
+fn statement_block(deprecated: bool, description: &str) -> NestedBlock {
+    let list = || Type::list(Type::String);
+    let mut b = NestedBlock::new(
+        if deprecated {
+            "policy_statements"
+        } else {
+            "inline_roles"
+        },
+        Nesting::List,
+        Block {
+            attributes: vec![
+                Attribute::required(
+                    "effect",
+                    Type::String,
+                    "Either `allow` or `deny`: whether this statement allows or denies the actions on the resources.",
+                ),
+                Attribute::optional(
+                    "resources",
+                    list(),
+                    "Resource specifiers, e.g. `proj/*:env/*:flag/*`. Exactly one of `resources` or `not_resources` is required.",
+                ),
+                Attribute::optional(
+                    "not_resources",
+                    list(),
+                    "Targeted resources are those **not** in this list. Exactly one of `resources` or `not_resources` is required.",
+                ),
+                Attribute::optional(
+                    "actions",
+                    list(),
+                    "Actions, e.g. `*` or `updateOn`. See [actions](https://docs.launchdarkly.com/home/account/role-actions). Exactly one of `actions` or `not_actions` is required.",
+                ),
+                Attribute::optional(
+                    "not_actions",
+                    list(),
+                    "Targeted actions are those **not** in this list. Exactly one of `actions` or `not_actions` is required.",
+                ),
+            ],
+            description: description.to_string(),
+            deprecated,
+            ..Block::default()
+        },
+    );
+    b.min_items = 0;
+    b
+}
+
+pub fn schema() -> Schema {
+    Schema {
+        version: SCHEMA_VERSION,
+        block: Block {
+            description: "Provides a LaunchDarkly API access token resource.\n\n\
+                This resource creates, updates, rotates and deletes [API access tokens](https://docs.launchdarkly.com/home/account/api). \
+                The full secret is stored in the Terraform state (`token`, sensitive): protect your state accordingly.\n\n\
+                A token needs exactly one of `role`, `custom_roles` or `inline_roles` (or the deprecated alias `policy_statements`).\n\n\
+                **Rotation.** Changing `expire` (as in the official provider v2) or any value of `rotation_triggers` resets the secret. \
+                With `rotation_triggers`, the previous secret stays valid for `rotation_grace_period`. \
+                Scheduled rotation works with `time_rotating` from hashicorp/time (e.g. `rotation_triggers = { r = time_rotating.t.id }`) or built-ins such as \
+                `{ month = formatdate(\"YYYY-MM\", plantimestamp()) }` (Terraform ≥ 1.5).\n\n\
+                **Import.** `terraform import launchdarkly_access_token.x <id>` and `import {}` blocks are supported. \
+                LaunchDarkly never returns a secret after creation, so `token` is null after import until the next rotation."
+                .into(),
+            attributes: vec![
+                Attribute::computed("id", Type::String, "The token ID."),
+                Attribute::optional("name", Type::String, "A human-friendly name for the access token."),
+                Attribute::optional_computed(
+                    "description",
+                    Type::String,
+                    "A description of the access token. When omitted, a description set elsewhere (e.g. in the UI) is kept; set `\"\"` to clear it.",
+                ),
+                Attribute::optional(
+                    "role",
+                    Type::String,
+                    "A built-in LaunchDarkly role: `reader`, `writer` or `admin`. Conflicts with `custom_roles` and `inline_roles`.",
+                ),
+                Attribute::optional(
+                    "custom_roles",
+                    Type::set(Type::String),
+                    "Keys of custom roles that limit the token. Conflicts with `role` and `inline_roles`.",
+                ),
+                Attribute::optional_computed(
+                    "service_token",
+                    Type::Bool,
+                    "Whether the token is a [service token](https://docs.launchdarkly.com/home/account/api#service-tokens) (default `false`). Changing it forces a new token.",
+                ),
+                Attribute::optional_computed(
+                    "default_api_version",
+                    Type::Number,
+                    "The default API version of the token, e.g. `20240415`. Defaults to the latest version. Changing an explicitly set value forces a new token.",
+                ),
+                Attribute::computed(
+                    "token",
+                    Type::String,
+                    "The secret key. Known after create and after each rotation; null after import until the next rotation.",
+                )
+                .sensitive(),
+                Attribute::optional(
+                    "expire",
+                    Type::Number,
+                    "Rotates the secret when changed (official provider v2 semantics): a negative value expires the old secret immediately; \
+                     a positive value is the Unix epoch time in milliseconds until which the old secret stays valid. Setting it at creation does not rotate.",
+                ),
+                Attribute::optional(
+                    "rotation_triggers",
+                    Type::map(Type::String),
+                    "Arbitrary values; any change to them rotates the secret (for example `{ rotated = time_rotating.t.id }`).",
+                ),
+                Attribute::optional(
+                    "rotation_grace_period",
+                    Type::String,
+                    "How long the previous secret stays valid after a rotation by `rotation_triggers`, as a duration such as `\"24h\"` or `\"90m\"`. Default: it expires immediately.",
+                ),
+            ],
+            blocks: vec![
+                statement_block(false, "An inline policy statement limiting the token; may be repeated. Conflicts with `role` and `custom_roles`."),
+                statement_block(true, "Deprecated alias of `inline_roles` (kept for configurations written for the official provider v1/v2)."),
+            ],
+            deprecated: false,
+        },
+    }
+}

@@ -1,0 +1,304 @@
+//! Validation at validate/plan time, before any API call: every rule with
+//! the attribute path it concerns. Unknown values are skipped and checked
+//! again once known (Terraform validates again at apply).
+
+use super::schema::{API_VERSIONS, CURRENT_API_VERSION, ROLES};
+use crate::framework::{AttributePath, Diagnostics, Value};
+use crate::provider::duration;
+
+fn attr<'a>(v: &'a Value, name: &str) -> &'a Value {
+    v.get(name).unwrap_or(&Value::Null)
+}
+
+/// Whether an access kind is set: `Some(true/false)`, or `None` if unknown.
+fn is_set(v: &Value) -> Option<bool> {
+    match v {
+        Value::Unknown(_) => None,
+        Value::Null => Some(false),
+        Value::String(_) => Some(true),
+        other => other.as_elements().map(|e| !e.is_empty()),
+    }
+}
+
+pub fn validate(config: &Value) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    let role = attr(config, "role");
+    if let Some(r) = role.as_str() {
+        if !ROLES.contains(&r) {
+            d.attribute_error(
+                AttributePath::attr("role"),
+                "Invalid role",
+                format!("role must be one of reader, writer or admin, got {r:?}. For other permissions use custom_roles or inline_roles."),
+            );
+        }
+    }
+
+    let kinds = ["role", "custom_roles", "inline_roles", "policy_statements"];
+    let states: Vec<Option<bool>> = kinds.iter().map(|k| is_set(attr(config, k))).collect();
+    let set: Vec<&str> = kinds
+        .iter()
+        .zip(&states)
+        .filter(|(_, s)| **s == Some(true))
+        .map(|(k, _)| *k)
+        .collect();
+    if set.len() > 1 {
+        d.attribute_error(
+            AttributePath::attr(set[1]),
+            "Conflicting token permissions",
+            format!(
+                "Only one of role, custom_roles or inline_roles (policy_statements) may be set; this token sets {}. Remove all but one.",
+                set.join(" and ")
+            ),
+        );
+    } else if set.is_empty() && states.iter().all(Option::is_some) {
+        d.attribute_error(
+            AttributePath::attr("role"),
+            "Missing token permissions",
+            "An access token needs exactly one of role (reader, writer, admin), custom_roles, or inline_roles blocks.",
+        );
+    }
+
+    for block in ["inline_roles", "policy_statements"] {
+        if let Some(items) = attr(config, block).as_elements() {
+            for (i, st) in items.iter().enumerate() {
+                validate_statement(st, &AttributePath::attr(block).at_index(i), &mut d);
+            }
+            if block == "policy_statements" && !items.is_empty() {
+                d.attribute_warning(
+                    AttributePath::attr(block),
+                    "Deprecated attribute",
+                    "policy_statements is deprecated; rename the blocks to inline_roles (same content). The official provider v3 removed policy_statements.",
+                );
+            }
+        }
+    }
+
+    if let Some(n) = attr(config, "default_api_version").as_number() {
+        match n.to_i64() {
+            Some(v) if API_VERSIONS.contains(&v) => {
+                if v != CURRENT_API_VERSION {
+                    d.attribute_warning(
+                        AttributePath::attr("default_api_version"),
+                        "Deprecated API version",
+                        format!("API version {v} is deprecated; {CURRENT_API_VERSION} is current. Tokens using old versions may stop working when LaunchDarkly retires them."),
+                    );
+                }
+            }
+            _ => d.attribute_error(
+                AttributePath::attr("default_api_version"),
+                "Invalid default_api_version",
+                format!("default_api_version must be one of {API_VERSIONS:?}, got {n}."),
+            ),
+        }
+    }
+
+    if let Some(n) = attr(config, "expire").as_number() {
+        if n.to_i64().is_none() || n.to_i64() == Some(0) {
+            d.attribute_error(
+                AttributePath::attr("expire"),
+                "Invalid expire",
+                format!("expire must be a non-zero whole number (negative: expire the old secret now; positive: epoch milliseconds), got {n}."),
+            );
+        }
+    }
+
+    if let Some(s) = attr(config, "rotation_grace_period").as_str() {
+        if let Err(e) = duration::parse(s) {
+            d.attribute_error(
+                AttributePath::attr("rotation_grace_period"),
+                "Invalid rotation_grace_period",
+                e,
+            );
+        }
+    }
+    d
+}
+
+fn validate_statement(st: &Value, path: &AttributePath, d: &mut Diagnostics) {
+    if let Some(e) = attr(st, "effect").as_str() {
+        if e != "allow" && e != "deny" {
+            d.attribute_error(
+                path.at_attr("effect"),
+                "Invalid effect",
+                format!("effect must be \"allow\" or \"deny\", got {e:?}."),
+            );
+        }
+    }
+    for (a, b) in [("resources", "not_resources"), ("actions", "not_actions")] {
+        let (va, vb) = (attr(st, a), attr(st, b));
+        for (name, v) in [(a, va), (b, vb)] {
+            if v.as_elements().is_some_and(<[Value]>::is_empty) {
+                d.attribute_error(
+                    path.at_attr(name),
+                    format!("Empty {name}"),
+                    format!("{name} must list at least one value, or be omitted."),
+                );
+            }
+        }
+        match (is_set(va), is_set(vb)) {
+            (Some(true), Some(true)) => d.attribute_error(
+                path.at_attr(b),
+                format!("Conflicting {a} and {b}"),
+                format!("A statement sets exactly one of {a} or {b}, not both."),
+            ),
+            (Some(false), Some(false))
+                if va.as_elements().is_none() && vb.as_elements().is_none() =>
+            {
+                d.attribute_error(
+                    path.at_attr(a),
+                    format!("Missing {a}"),
+                    format!("A statement needs exactly one of {a} or {b}."),
+                )
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::schema::schema;
+    use super::*;
+
+    fn cfg(pairs: Vec<(&str, Value)>) -> Value {
+        let mut v = Value::null_object_of(&schema().implied_type());
+        v.set("inline_roles", Value::List(vec![]));
+        v.set("policy_statements", Value::List(vec![]));
+        for (k, x) in pairs {
+            v.set(k, x);
+        }
+        v
+    }
+
+    fn statement(pairs: Vec<(&str, Value)>) -> Value {
+        let mut v = Value::object([
+            ("effect", Value::from("allow")),
+            ("resources", Value::Null),
+            ("not_resources", Value::Null),
+            ("actions", Value::Null),
+            ("not_actions", Value::Null),
+        ]);
+        for (k, x) in pairs {
+            v.set(k, x);
+        }
+        v
+    }
+
+    fn strs(items: &[&str]) -> Value {
+        Value::List(items.iter().map(|s| Value::from(*s)).collect())
+    }
+
+    fn errors_at(d: &Diagnostics) -> Vec<String> {
+        d.iter()
+            .filter(|x| x.is_error())
+            .map(|x| x.path.as_ref().map(|p| p.to_string()).unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn rules_with_paths() {
+        let good_st = statement(vec![
+            ("resources", strs(&["proj/*"])),
+            ("actions", strs(&["*"])),
+        ]);
+        let cases: Vec<(&str, Value, Vec<&str>)> = vec![
+            ("role ok", cfg(vec![("role", "reader".into())]), vec![]),
+            (
+                "bad role",
+                cfg(vec![("role", "owner".into())]),
+                vec!["role"],
+            ),
+            ("none", cfg(vec![]), vec!["role"]),
+            (
+                "two kinds",
+                cfg(vec![
+                    ("role", "reader".into()),
+                    ("custom_roles", Value::Set(vec!["k".into()])),
+                ]),
+                vec!["custom_roles"],
+            ),
+            (
+                "unknown role skips",
+                cfg(vec![("role", Value::unknown())]),
+                vec![],
+            ),
+            (
+                "inline ok",
+                cfg(vec![("inline_roles", Value::List(vec![good_st.clone()]))]),
+                vec![],
+            ),
+            (
+                "statement both resources",
+                cfg(vec![(
+                    "inline_roles",
+                    Value::List(vec![statement(vec![
+                        ("resources", strs(&["a"])),
+                        ("not_resources", strs(&["b"])),
+                        ("actions", strs(&["*"])),
+                    ])]),
+                )]),
+                vec!["inline_roles[0].not_resources"],
+            ),
+            (
+                "statement no actions",
+                cfg(vec![(
+                    "inline_roles",
+                    Value::List(vec![statement(vec![("resources", strs(&["a"]))])]),
+                )]),
+                vec!["inline_roles[0].actions"],
+            ),
+            (
+                "statement empty list and bad effect",
+                cfg(vec![(
+                    "inline_roles",
+                    Value::List(vec![statement(vec![
+                        ("effect", "maybe".into()),
+                        ("resources", strs(&[])),
+                        ("actions", strs(&["*"])),
+                    ])]),
+                )]),
+                vec!["inline_roles[0].effect", "inline_roles[0].resources"],
+            ),
+            (
+                "bad api version",
+                cfg(vec![
+                    ("role", "reader".into()),
+                    ("default_api_version", Value::int(20200101)),
+                ]),
+                vec!["default_api_version"],
+            ),
+            (
+                "zero expire",
+                cfg(vec![("role", "reader".into()), ("expire", Value::int(0))]),
+                vec!["expire"],
+            ),
+            (
+                "bad grace",
+                cfg(vec![
+                    ("role", "reader".into()),
+                    ("rotation_grace_period", "1 day".into()),
+                ]),
+                vec!["rotation_grace_period"],
+            ),
+        ];
+        for (name, c, want) in cases {
+            assert_eq!(errors_at(&validate(&c)), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn warnings() {
+        let st = statement(vec![
+            ("resources", strs(&["proj/*"])),
+            ("actions", strs(&["*"])),
+        ]);
+        let d = validate(&cfg(vec![("policy_statements", Value::List(vec![st]))]));
+        assert!(!d.has_errors());
+        assert!(d.iter().any(|x| x.summary == "Deprecated attribute"));
+        let d = validate(&cfg(vec![
+            ("role", "reader".into()),
+            ("default_api_version", Value::int(20160426)),
+        ]));
+        assert!(!d.has_errors() && !d.is_empty());
+    }
+}
