@@ -114,3 +114,450 @@ fn role_token_lifecycle_update_switch_rotate_destroy() {
     );
     assert!(lab.server_tokens().is_empty(), "destroy deletes the token");
 }
+
+fn tf_version_at_least(minor: u32) -> bool {
+    let (maj, min, _) = terraform_version();
+    maj > 1 || (maj == 1 && min >= minor)
+}
+
+#[test]
+fn custom_role_keys_and_policy_statements() {
+    let lab = Lab::new(&tf(r#"resource "launchdarkly_access_token" "custom" {
+  name         = "custom"
+  custom_roles = ["deployer", "ci-reader"]
+}
+
+resource "launchdarkly_access_token" "legacy" {
+  name = "legacy"
+  policy_statements {
+    effect        = "deny"
+    not_resources = ["proj/secret"]
+    not_actions   = ["deleteFlag"]
+  }
+}"#));
+    let out = lab.apply();
+    assert!(
+        out.contains("policy_statements is deprecated"),
+        "deprecation warning expected:\n{out}"
+    );
+    let roles = lab.emu.custom_roles();
+    let id_of = |k: &str| {
+        roles
+            .iter()
+            .find(|r| r.key == k)
+            .map(|r| r.id.clone())
+            .expect("role")
+    };
+    let custom = lab
+        .server_tokens()
+        .into_iter()
+        .find(|t| t.name.as_deref() == Some("custom"))
+        .expect("custom");
+    let mut ids = custom.custom_role_ids.clone();
+    ids.sort();
+    let mut want = vec![id_of("deployer"), id_of("ci-reader")];
+    want.sort();
+    assert_eq!(ids, want, "the server stores role IDs");
+    let st = lab.state();
+    let mut keys: Vec<String> = st["launchdarkly_access_token.custom"]["custom_roles"]
+        .as_array()
+        .expect("custom_roles")
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_string())
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        vec!["ci-reader", "deployer"],
+        "state keeps the keys the user wrote"
+    );
+    let legacy = lab
+        .server_tokens()
+        .into_iter()
+        .find(|t| t.name.as_deref() == Some("legacy"))
+        .expect("legacy");
+    assert_eq!(legacy.inline_role.len(), 1);
+    assert_eq!(
+        st["launchdarkly_access_token.legacy"]["policy_statements"][0]["effect"],
+        "deny"
+    );
+    lab.assert_server_matches_state();
+    lab.assert_no_changes("after custom roles / policy_statements create");
+}
+
+#[test]
+fn service_token_change_replaces_the_token() {
+    let lab = Lab::new(&tf(r#"resource "launchdarkly_access_token" "svc" {
+  name = "svc"
+  role = "reader"
+}"#));
+    lab.apply();
+    let first = lab.server_tokens()[0].id.clone();
+    lab.wd.write(
+        "main.tf",
+        &tf(r#"resource "launchdarkly_access_token" "svc" {
+  name          = "svc"
+  role          = "reader"
+  service_token = true
+}"#),
+    );
+    let (code, plan) = lab.plan_code();
+    assert_eq!(code, 2);
+    assert!(
+        plan.contains("must be replaced") && plan.contains("forces replacement"),
+        "{plan}"
+    );
+    lab.apply();
+    let server = lab.server_tokens();
+    assert_eq!(server.len(), 1, "the old token is deleted");
+    assert_ne!(server[0].id, first);
+    assert!(server[0].service_token);
+    lab.assert_server_matches_state();
+    lab.assert_no_changes("after replacement");
+}
+
+#[test]
+fn rotation_by_triggers_with_and_without_grace() {
+    let cfg = |trigger: &str, grace: &str| {
+        tf(&format!(
+            r#"resource "launchdarkly_access_token" "rot" {{
+  name                  = "rot"
+  role                  = "reader"
+  rotation_triggers     = {{ r = "{trigger}" }}
+  {grace}
+}}"#
+        ))
+    };
+    let lab = Lab::new(&cfg("1", "rotation_grace_period = \"1h\""));
+    lab.apply();
+    let token = |lab: &Lab| {
+        lab.state()["launchdarkly_access_token.rot"]["token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let s1 = token(&lab);
+    lab.assert_no_changes("after create with triggers");
+
+    // Change a trigger: new secret, old one valid during the grace period.
+    lab.wd
+        .write("main.tf", &cfg("2", "rotation_grace_period = \"1h\""));
+    let (code, plan) = lab.plan_code();
+    assert_eq!(code, 2);
+    assert!(
+        plan.contains("token") && plan.contains("(sensitive value)"),
+        "token planned to change:\n{plan}"
+    );
+    lab.apply();
+    let s2 = token(&lab);
+    assert_ne!(s1, s2);
+    assert!(
+        lab.key_works(&s1),
+        "old secret valid within the grace period"
+    );
+    assert!(lab.key_works(&s2));
+    lab.emu
+        .advance_clock(std::time::Duration::from_secs(2 * 3600));
+    assert!(
+        !lab.key_works(&s1),
+        "old secret rejected after the grace period"
+    );
+    assert!(lab.key_works(&s2));
+    lab.assert_no_changes("after rotation with grace");
+
+    // Without a grace period the previous secret stops at once.
+    lab.wd.write("main.tf", &cfg("3", ""));
+    lab.apply();
+    let s3 = token(&lab);
+    assert!(!lab.key_works(&s2) && lab.key_works(&s3));
+    lab.assert_server_matches_state();
+    lab.assert_no_changes("after rotation without grace");
+}
+
+#[test]
+fn drift_is_detected_and_a_deleted_token_is_recreated() {
+    let lab = Lab::new(&tf(r#"resource "launchdarkly_access_token" "d" {
+  name = "drift"
+  role = "reader"
+}"#));
+    lab.apply();
+    let id = lab.server_tokens()[0].id.clone();
+    let admin = tfld::client::Client::new(tfld::client::ClientConfig::new(
+        lab.emu.base_url(),
+        lab.emu.admin_key().to_string(),
+    ))
+    .expect("client");
+    lab.rt
+        .block_on(admin.patch_token(
+            &id,
+            &[tfld::models::PatchOperation::replace("/role", "admin")],
+        ))
+        .expect("server-side change");
+    let (code, plan) = lab.plan_code();
+    assert_eq!(code, 2, "server-side change must show in the plan:\n{plan}");
+    assert!(plan.contains("\"admin\" -> \"reader\""), "{plan}");
+    lab.apply();
+    assert_eq!(lab.server_tokens()[0].role.as_deref(), Some("reader"));
+
+    lab.rt
+        .block_on(admin.delete_token(&id))
+        .expect("server-side delete");
+    let (code, plan) = lab.plan_code();
+    assert_eq!(code, 2);
+    assert!(plan.contains("will be created"), "{plan}");
+    lab.apply();
+    lab.assert_server_matches_state();
+    lab.assert_no_changes("after re-create");
+}
+
+#[test]
+fn import_by_cli_and_import_block_with_generated_config() {
+    let lab = Lab::new(&tf(r#"resource "launchdarkly_access_token" "x" {
+  name = "imported"
+  role = "writer"
+}"#));
+    let spec = |name: &str, role: &str| tfld::emulator::SeedToken {
+        name: Some(name.into()),
+        role: Some(role.into()),
+        ..Default::default()
+    };
+    let a = lab
+        .emu
+        .seed_token(spec("imported", "writer"))
+        .expect("seed");
+    let out = ok(
+        lab.wd
+            .run(&["import", "-no-color", "launchdarkly_access_token.x", &a.id]),
+        "terraform import",
+    );
+    assert!(out.contains("Import successful"), "{out}");
+    let st = lab.state();
+    assert_eq!(st["launchdarkly_access_token.x"]["id"], a.id.as_str());
+    assert!(
+        st["launchdarkly_access_token.x"]["token"].is_null(),
+        "token is null after import"
+    );
+    lab.assert_no_changes("after CLI import");
+
+    if !tf_version_at_least(5) {
+        println!("skipping import {{}} and -generate-config-out: Terraform < 1.5");
+        return;
+    }
+    let b = lab
+        .emu
+        .seed_token(spec("generated", "reader"))
+        .expect("seed");
+    lab.wd.write(
+        "import.tf",
+        &format!(
+            "import {{\n  to = launchdarkly_access_token.gen\n  id = \"{}\"\n}}\n",
+            b.id
+        ),
+    );
+    let out = ok(
+        lab.wd.run(&[
+            "plan",
+            "-no-color",
+            "-input=false",
+            "-generate-config-out=generated.tf",
+        ]),
+        "plan -generate-config-out",
+    );
+    assert!(out.contains("1 to import"), "{out}");
+    let generated =
+        std::fs::read_to_string(lab.wd.path().join("generated.tf")).expect("generated.tf");
+    assert!(
+        generated.contains("role") && generated.contains("\"reader\""),
+        "{generated}"
+    );
+    lab.apply();
+    assert_eq!(
+        lab.state()["launchdarkly_access_token.gen"]["id"],
+        b.id.as_str()
+    );
+    lab.assert_server_matches_state();
+    lab.assert_no_changes("after import block + generated config");
+}
+
+#[test]
+fn state_from_official_provider_v2_upgrades_without_diff() {
+    let lab = Lab::new(&tf(r#"resource "launchdarkly_access_token" "v2" {
+  name = "legacy"
+  policy_statements {
+    effect    = "allow"
+    resources = ["proj/*"]
+    actions   = ["*"]
+  }
+}"#));
+    let t = lab
+        .emu
+        .seed_token(tfld::emulator::SeedToken {
+            name: Some("legacy".into()),
+            ..Default::default()
+        })
+        .expect("seed");
+    let admin = tfld::client::Client::new(tfld::client::ClientConfig::new(
+        lab.emu.base_url(),
+        lab.emu.admin_key().to_string(),
+    ))
+    .expect("client");
+    let st = serde_json::json!([{"effect": "allow", "resources": ["proj/*"], "actions": ["*"]}]);
+    lab.rt
+        .block_on(admin.patch_token(
+            &t.id,
+            &[
+                tfld::models::PatchOperation::remove("/role"),
+                tfld::models::PatchOperation::replace("/inlineRole", st),
+            ],
+        ))
+        .expect("make it an inline-policy token");
+    // A state file as the official provider v2.30.3 (schema version 0) writes it.
+    let state = serde_json::json!({
+        "version": 4, "terraform_version": "1.0.0", "serial": 1,
+        "lineage": "8b6a3f4e-1c2d-4e5f-9a0b-123456789abc", "outputs": {},
+        "resources": [{
+            "mode": "managed", "type": "launchdarkly_access_token", "name": "v2",
+            "provider": "provider[\"registry.terraform.io/launchdarkly/launchdarkly\"]",
+            "instances": [{
+                "schema_version": 0,
+                "attributes": {
+                    "id": t.id, "name": "legacy", "role": "", "custom_roles": [],
+                    "inline_roles": [],
+                    "policy_statements": [{"effect": "allow", "resources": ["proj/*"], "not_resources": [], "actions": ["*"], "not_actions": []}],
+                    "service_token": false, "default_api_version": 20240415,
+                    "token": t.secret, "expire": null
+                },
+                "sensitive_attributes": [],
+                "private": "bnVsbA=="
+            }]
+        }]
+    });
+    lab.wd.write(
+        "terraform.tfstate",
+        &serde_json::to_string_pretty(&state).expect("json"),
+    );
+    lab.assert_no_changes("after upgrading a v2 state");
+    ok(
+        lab.wd
+            .run(&["apply", "-refresh-only", "-auto-approve", "-no-color"]),
+        "apply -refresh-only",
+    );
+    let after = lab.state();
+    assert_eq!(
+        after["launchdarkly_access_token.v2"]["token"],
+        t.secret.as_str(),
+        "the v2 secret is kept"
+    );
+}
+
+#[test]
+fn invalid_configurations_fail_validate_with_paths_and_no_api_call() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        ("bad role", "role = \"owner\"", "Invalid role", "role"),
+        ("no permissions", "", "Missing token permissions", ""),
+        (
+            "two kinds",
+            "role = \"reader\"\n  custom_roles = [\"deployer\"]",
+            "Conflicting token permissions",
+            "custom_roles",
+        ),
+        (
+            "resources and not_resources",
+            "inline_roles {\n    effect = \"allow\"\n    resources = [\"a\"]\n    not_resources = [\"b\"]\n    actions = [\"*\"]\n  }",
+            "Conflicting resources and not_resources",
+            "not_resources",
+        ),
+        (
+            "missing actions",
+            "inline_roles {\n    effect = \"allow\"\n    resources = [\"a\"]\n  }",
+            "Missing actions",
+            // The attribute is absent, so Terraform highlights its block.
+            "inline_roles",
+        ),
+        (
+            "bad effect",
+            "inline_roles {\n    effect = \"maybe\"\n    resources = [\"a\"]\n    actions = [\"*\"]\n  }",
+            "Invalid effect",
+            "effect",
+        ),
+        (
+            "bad api version",
+            "role = \"reader\"\n  default_api_version = 20200101",
+            "Invalid default_api_version",
+            "default_api_version",
+        ),
+        (
+            "zero expire",
+            "role = \"reader\"\n  expire = 0",
+            "Invalid expire",
+            "expire",
+        ),
+        (
+            "bad grace",
+            "role = \"reader\"\n  rotation_grace_period = \"1 day\"",
+            "Invalid rotation_grace_period",
+            "rotation_grace_period",
+        ),
+    ];
+    let lab = Lab::new(&tf(""));
+    for (name, body, summary, snippet) in cases {
+        lab.wd.write(
+            "main.tf",
+            &tf(&format!(
+                "resource \"launchdarkly_access_token\" \"bad\" {{\n  name = \"bad\"\n  {body}\n}}"
+            )),
+        );
+        let o = lab.wd.run(&["validate", "-json", "-no-color"]);
+        assert!(!o.status.success(), "{name}: validate must fail");
+        let j: serde_json::Value = serde_json::from_slice(&o.stdout).expect("validate -json");
+        let diags = j["diagnostics"].as_array().cloned().unwrap_or_default();
+        let d = diags
+            .iter()
+            .find(|d| d["summary"] == *summary)
+            .unwrap_or_else(|| panic!("{name}: no {summary:?} diagnostic in {diags:?}"));
+        let code = d["snippet"]["code"].as_str().unwrap_or_default();
+        assert!(
+            code.contains(snippet),
+            "{name}: diagnostic must point at {snippet:?}, got snippet {code:?}"
+        );
+        let o = lab.wd.run(&["plan", "-no-color", "-input=false"]);
+        assert!(
+            !o.status.success() && text(&o).contains(summary),
+            "{name}: plan must fail too"
+        );
+    }
+    assert!(
+        lab.emu.requests().is_empty(),
+        "no API call for invalid configurations: {:?}",
+        lab.emu.requests()
+    );
+}
+
+#[test]
+fn lost_create_response_ends_with_exactly_one_tracked_token() {
+    let lab = Lab::new(&tf(r#"resource "launchdarkly_access_token" "lost" {
+  name = "lost"
+  role = "reader"
+}"#));
+    let mut faults = lab.emu.faults();
+    faults.lose_next_creates = 1;
+    lab.emu.set_faults(faults);
+    let out = lab.apply();
+    assert!(out.contains("1 added"), "{out}");
+    let server = lab.server_tokens();
+    assert_eq!(server.len(), 1, "exactly one token, no blind second POST");
+    let creates = lab
+        .emu
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/api/v2/tokens")
+        .count();
+    assert_eq!(creates, 1, "POST sent once");
+    assert_eq!(
+        lab.state()["launchdarkly_access_token.lost"]["token"],
+        server[0].secret.as_str(),
+        "adopted token's new secret in state"
+    );
+    lab.assert_server_matches_state();
+    lab.assert_no_changes("after adopting a lost create");
+}
