@@ -776,7 +776,14 @@ async fn raw(
 }
 
 /// (OpenAPI path template, method, concrete path, credential, body, expected status)
-type Case<'a> = (&'a str, reqwest::Method, String, &'a str, Option<Value>, u16);
+type Case<'a> = (
+    &'a str,
+    reqwest::Method,
+    String,
+    &'a str,
+    Option<Value>,
+    u16,
+);
 
 #[tokio::test]
 async fn every_emulator_response_validates_against_the_openapi_schemas() {
