@@ -476,6 +476,15 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn decoding_arbitrary_bodies_never_panics(body in proptest::collection::vec(proptest::num::u8::ANY, 0..256)) {
+            let _ = decode_tokens(Operation::ListTokens, &body);
+            let _ = decode::<Token>(Operation::GetToken, &body);
+            let _ = ApiErrorDetail::from_response(Operation::GetToken, 500, &body, None, String::new(), 1);
+        }
+    }
+
     #[test]
     fn empty_credential_is_a_config_error_naming_the_source() {
         let e = Client::new(ClientConfig::new("app.launchdarkly.com", "")).err();
