@@ -7,5 +7,6 @@
 mod support;
 
 mod access_token;
+mod debug_mode;
 mod protocol;
 mod provider_config;

@@ -71,3 +71,118 @@ fn validate_and_plan_succeed_and_provider_logs_are_parsed() {
         "secret appeared in the log"
     );
 }
+
+const TOKEN_RESOURCE: &str = r#"
+resource "launchdarkly_access_token" "t" {
+  name = "t"
+  role = "reader"
+}
+"#;
+
+#[test]
+fn invalid_provider_settings_are_reported_with_the_attribute() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("api_host = \"ftp://x\"", "Invalid api_host", "api_host"),
+        (
+            "api_host = \"http://ld.example.com\"",
+            "Invalid api_host",
+            "api_host",
+        ),
+        ("http_timeout = -1", "Invalid http_timeout", "http_timeout"),
+        (
+            "max_concurrency = 1.5",
+            "Invalid max_concurrency",
+            "max_concurrency",
+        ),
+    ];
+    for (setting, summary, attr) in cases {
+        let wd = Workdir::new(&format!(
+            "{}{TOKEN_RESOURCE}",
+            config(&format!("  access_token = \"api-x\"\n  {setting}"))
+        ));
+        for cmd in [
+            &["validate", "-json"][..],
+            &["plan", "-json", "-input=false"][..],
+        ] {
+            let o = wd.run(cmd);
+            assert!(!o.status.success(), "{setting}: {cmd:?} must fail");
+            let out = String::from_utf8_lossy(&o.stdout).to_string();
+            // validate -json prints one document; plan -json prints JSON lines.
+            let docs: Vec<serde_json::Value> = match serde_json::from_str(&out) {
+                Ok(j) => vec![j],
+                Err(_) => out
+                    .lines()
+                    .filter_map(|l| serde_json::from_str(l).ok())
+                    .collect(),
+            };
+            let found = docs.iter().any(|j| {
+                let diags = j["diagnostics"].as_array().cloned().unwrap_or_default();
+                let single = j.get("diagnostic").cloned().into_iter();
+                diags.into_iter().chain(single).any(|d| {
+                    d["summary"] == *summary
+                        && d["snippet"]["code"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .contains(attr)
+                })
+            });
+            assert!(
+                found,
+                "{setting}: {cmd:?} must report {summary:?} at {attr}:\n{out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn missing_credentials_fail_at_configure_naming_attributes_and_env_vars() {
+    let wd = Workdir::new(&format!(
+        "{}{TOKEN_RESOURCE}",
+        config("  api_host = \"http://127.0.0.1:9\"")
+    ));
+    ok(
+        wd.run(&["validate", "-no-color"]),
+        "validate does not need credentials",
+    );
+    let o = wd.run(&["plan", "-no-color", "-input=false"]);
+    assert!(!o.status.success());
+    let t = text(&o);
+    assert!(t.contains("Missing LaunchDarkly credentials"), "{t}");
+    for needle in [
+        "access_token",
+        "oauth_token",
+        "LAUNCHDARKLY_ACCESS_TOKEN",
+        "LAUNCHDARKLY_OAUTH_TOKEN",
+    ] {
+        assert!(t.contains(needle), "{needle} missing from:\n{t}");
+    }
+}
+
+#[test]
+fn secrets_never_reach_terraform_logs() {
+    // Credentials in config and env, trace logging on: neither appears.
+    let secret_cfg = "api-11111111-2222-4333-8444-555555555555";
+    let secret_env = "api-66666666-7777-4888-9999-000000000000";
+    let wd = Workdir::new(&format!(
+        "{}{TOKEN_RESOURCE}",
+        config(&format!(
+            "  access_token = \"{secret_cfg}\"\n  api_host = \"http://127.0.0.1:9\"\n  http_timeout = 1"
+        ))
+    ));
+    let o = wd.run_env(
+        &["plan", "-no-color", "-input=false", "-refresh=false"],
+        &[
+            ("TF_LOG", "trace"),
+            ("LAUNCHDARKLY_OAUTH_TOKEN", secret_env),
+        ],
+    );
+    let t = text(&o);
+    assert!(
+        t.contains("provider configured"),
+        "provider log lines expected:\n{t}"
+    );
+    assert!(
+        !t.contains(secret_cfg) && !t.contains(secret_env),
+        "a credential leaked into the log"
+    );
+}
