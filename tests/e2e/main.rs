@@ -8,5 +8,6 @@ mod support;
 
 mod access_token;
 mod debug_mode;
+mod examples;
 mod protocol;
 mod provider_config;
