@@ -218,6 +218,43 @@ fn mtls_get_schema_stop_and_shutdown() {
             .find(|a| a.name == "access_token")
             .expect("access_token");
         assert!(token.sensitive);
+        // grpc.health.v1: service "plugin" is SERVING.
+        let health = tonic_health::pb::health_client::HealthClient::new(ch.clone())
+            .check(tonic_health::pb::HealthCheckRequest {
+                service: "plugin".into(),
+            })
+            .await
+            .expect("health check")
+            .into_inner();
+        assert_eq!(
+            health.status,
+            tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+        );
+        // Messages far above tonic's 4 MiB default are accepted (Terraform
+        // sends large states): an 8 MiB value is decoded, and a bad one is a
+        // diagnostic, not a transport error.
+        let mut big = vec![0xdb];
+        big.extend_from_slice(&(8u32 << 20).to_be_bytes());
+        big.extend(std::iter::repeat_n(b'a', 8 << 20));
+        let v = provider
+            .validate_resource_type_config(pb::validate_resource_type_config::Request {
+                type_name: "launchdarkly_access_token".into(),
+                config: Some(pb::DynamicValue {
+                    msgpack: big,
+                    json: vec![],
+                }),
+                client_capabilities: None,
+            })
+            .await
+            .expect("an 8 MiB request is within the message limit")
+            .into_inner();
+        assert!(
+            v.diagnostics[0]
+                .summary
+                .contains("Invalid resource configuration"),
+            "{:?}",
+            v.diagnostics
+        );
         // Stop cancels work but keeps serving.
         provider.stop(pb::stop::Request {}).await.expect("Stop");
         provider
