@@ -561,3 +561,78 @@ fn lost_create_response_ends_with_exactly_one_tracked_token() {
     lab.assert_server_matches_state();
     lab.assert_no_changes("after adopting a lost create");
 }
+
+#[test]
+fn custom_roles_and_description_update_in_place_and_moved_blocks_work() {
+    let cfg = |roles: &str, desc: &str, addr: &str| {
+        tf(&format!(
+            "resource \"launchdarkly_access_token\" \"{addr}\" {{\n  name = \"cr\"\n  custom_roles = [{roles}]\n  {desc}\n}}"
+        ))
+    };
+    let lab = Lab::new(&cfg("\"deployer\"", "description = \"first\"", "a"));
+    lab.apply();
+    let id = lab.server_tokens()[0].id.clone();
+    let role_id = |k: &str| {
+        lab.emu
+            .custom_roles()
+            .into_iter()
+            .find(|r| r.key == k)
+            .map(|r| r.id)
+            .expect("role")
+    };
+
+    // Change the custom roles and clear the description with "".
+    lab.wd.write(
+        "main.tf",
+        &cfg("\"auditor\", \"ci-reader\"", "description = \"\"", "a"),
+    );
+    let out = lab.apply();
+    assert!(out.contains("1 changed"), "{out}");
+    let t = &lab.server_tokens()[0];
+    assert_eq!(t.id, id, "in place");
+    let mut got = t.custom_role_ids.clone();
+    got.sort();
+    let mut want = vec![role_id("auditor"), role_id("ci-reader")];
+    want.sort();
+    assert_eq!(got, want);
+    assert_eq!(
+        t.description.as_deref().unwrap_or_default(),
+        "",
+        "description cleared"
+    );
+    lab.assert_no_changes("after custom_roles/description update");
+
+    // Omitting description keeps what the server has (Optional+Computed).
+    lab.wd
+        .write("main.tf", &cfg("\"auditor\", \"ci-reader\"", "", "a"));
+    lab.assert_no_changes("description omitted");
+
+    let (maj, min, _) = terraform_version();
+    if maj == 1 && min < 1 {
+        println!("skipping moved {{}}: Terraform < 1.1");
+        return;
+    }
+    lab.wd.write(
+        "main.tf",
+        &format!(
+            "{}\nmoved {{\n  from = launchdarkly_access_token.a\n  to   = launchdarkly_access_token.b\n}}\n",
+            cfg("\"auditor\", \"ci-reader\"", "", "b")
+        ),
+    );
+    let (_, plan) = lab.plan_code();
+    assert!(
+        plan.contains("has moved to launchdarkly_access_token.b"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("0 to add, 0 to change, 0 to destroy"),
+        "a move changes nothing remote:\n{plan}"
+    );
+    lab.apply();
+    lab.assert_no_changes("after moved {}");
+    assert_eq!(
+        lab.state()["launchdarkly_access_token.b"]["id"],
+        id.as_str()
+    );
+    lab.assert_server_matches_state();
+}
