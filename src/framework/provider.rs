@@ -15,6 +15,26 @@ pub struct Ctx {
     pub cancel: CancellationToken,
 }
 
+impl Ctx {
+    /// Runs `fut` unless Terraform calls `Stop` first (then `None`; `fut` is
+    /// dropped). Use it only where abandoning the work loses nothing.
+    pub async fn or_cancelled<T>(&self, fut: impl std::future::Future<Output = T>) -> Option<T> {
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => None,
+            out = fut => Some(out),
+        }
+    }
+}
+
+/// The diagnostic for work abandoned because of `Stop`.
+pub fn cancelled_diagnostic() -> super::diagnostics::Diagnostic {
+    super::diagnostics::Diagnostic::error(
+        "Operation cancelled",
+        "Terraform asked the provider to stop (Ctrl-C); the operation was abandoned before it finished. The state shows the last known values; the next plan reconciles them.",
+    )
+}
+
 /// The provider itself: its configuration and the types it serves.
 #[async_trait]
 pub trait Provider: Send + Sync {
@@ -105,4 +125,17 @@ pub trait DataSource: Send + Sync {
         Diagnostics::new()
     }
     async fn read(&self, ctx: &Ctx, config: Value) -> (Value, Diagnostics);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn or_cancelled_stops_waiting_when_stop_is_called() {
+        let ctx = Ctx::default();
+        assert_eq!(ctx.or_cancelled(async { 7 }).await, Some(7));
+        ctx.cancel.cancel();
+        assert_eq!(ctx.or_cancelled(std::future::pending::<i32>()).await, None);
+    }
 }

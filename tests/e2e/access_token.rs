@@ -636,3 +636,49 @@ fn custom_roles_and_description_update_in_place_and_moved_blocks_work() {
     );
     lab.assert_server_matches_state();
 }
+
+#[test]
+fn a_failed_rotation_keeps_track_and_is_retried_by_the_next_apply() {
+    let cfg = |trigger: &str| {
+        tf(&format!(
+            "resource \"launchdarkly_access_token\" \"r\" {{\n  name = \"r\"\n  role = \"reader\"\n  rotation_triggers = {{ r = \"{trigger}\" }}\n}}"
+        ))
+    };
+    let lab = Lab::new(&cfg("1"));
+    lab.apply();
+    let token = |lab: &Lab| {
+        lab.state()["launchdarkly_access_token.r"]["token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let s1 = token(&lab);
+
+    lab.wd.write("main.tf", &cfg("2"));
+    let mut faults = lab.emu.faults();
+    faults.error_rate = 1.0;
+    lab.emu.set_faults(faults.clone());
+    let o = lab.wd.run(&[
+        "apply",
+        "-auto-approve",
+        "-refresh=false",
+        "-input=false",
+        "-no-color",
+    ]);
+    let out = text(&o);
+    assert!(!o.status.success(), "the reset fails:\n{out}");
+    assert!(out.contains("Failed to rotate the secret"), "{out}");
+    assert!(out.contains("503"), "the error names the status:\n{out}");
+    faults.error_rate = 0.0;
+    lab.emu.set_faults(faults);
+
+    assert_eq!(token(&lab), s1, "state keeps the secret that still works");
+    assert!(lab.key_works(&s1));
+    let (code, plan) = lab.plan_code();
+    assert_eq!(code, 2, "the rotation is still pending:\n{plan}");
+    lab.apply();
+    let s2 = token(&lab);
+    assert_ne!(s2, s1);
+    assert!(lab.key_works(&s2) && !lab.key_works(&s1));
+    lab.assert_no_changes("after the retried rotation");
+}

@@ -129,33 +129,8 @@ async fn adopt_lost_create(
         .list_all_tokens(false)
         .await
         .map_err(|e| api_error("look for the token a failed create may have made", &e))?;
-    let want_ids = {
-        let mut v = ids.map(<[String]>::to_vec).unwrap_or_default();
-        v.sort();
-        v
-    };
-    let want_statements: Vec<_> = want.statements().iter().map(|s| s.to_api()).collect();
-    let candidates: Vec<&Token> = list
-        .iter()
-        .filter(|t| t.creation_date >= started_at_ms - CREATE_SKEW_MS)
-        .filter(|t| t.name.clone().unwrap_or_default() == want.name.clone().unwrap_or_default())
-        .filter(|t| t.service_token.unwrap_or(false) == want.service_token.unwrap_or(false))
-        .filter(|t| {
-            t.role.clone().filter(|r| !r.is_empty())
-                == (if want_ids.is_empty() && want_statements.is_empty() {
-                    want.role.clone()
-                } else {
-                    None
-                })
-        })
-        .filter(|t| {
-            let mut got = t.custom_role_ids.clone().unwrap_or_default();
-            got.sort();
-            got == want_ids
-        })
-        .filter(|t| t.inline_role.clone().unwrap_or_default() == want_statements)
-        .filter(|t| !shared.is_known(&t.id))
-        .collect();
+    let candidates =
+        lost_create_candidates(&list, want, ids, started_at_ms, &|id| shared.is_known(id));
     match candidates.as_slice() {
         [one] => {
             tracing::warn!(id = %one.id, "adopting the token created by a create whose response was lost");
@@ -180,6 +155,40 @@ async fn adopt_lost_create(
             ),
         )),
     }
+}
+
+/// Tokens a create that started at `started_at_ms` may have made: same name,
+/// same permissions (role, custom role IDs, inline policy), same type, created
+/// no earlier than the start minus clock skew, and not already known.
+pub fn lost_create_candidates<'a>(
+    list: &'a [Token],
+    want: &TokenModel,
+    ids: Option<&[String]>,
+    started_at_ms: i64,
+    is_known: &dyn Fn(&str) -> bool,
+) -> Vec<&'a Token> {
+    let mut want_ids = ids.map(<[String]>::to_vec).unwrap_or_default();
+    want_ids.sort();
+    let want_statements: Vec<_> = want.statements().iter().map(|s| s.to_api()).collect();
+    // The create body carries exactly one kind of permission (see to_post).
+    let want_role = if want_ids.is_empty() && want_statements.is_empty() {
+        want.role.clone()
+    } else {
+        None
+    };
+    list.iter()
+        .filter(|t| t.creation_date >= started_at_ms - CREATE_SKEW_MS)
+        .filter(|t| t.name.clone().unwrap_or_default() == want.name.clone().unwrap_or_default())
+        .filter(|t| t.service_token.unwrap_or(false) == want.service_token.unwrap_or(false))
+        .filter(|t| t.role.clone().filter(|r| !r.is_empty()) == want_role)
+        .filter(|t| {
+            let mut got = t.custom_role_ids.clone().unwrap_or_default();
+            got.sort();
+            got == want_ids
+        })
+        .filter(|t| t.inline_role.clone().unwrap_or_default() == want_statements)
+        .filter(|t| !is_known(&t.id))
+        .collect()
 }
 
 pub async fn read(shared: &Shared, state: &Value, private: Vec<u8>) -> Outcome {
@@ -371,4 +380,55 @@ pub async fn delete(shared: &Shared, prior_v: &Value) -> Outcome {
             .push(api_error(&format!("delete {}", label(&prior)), &e)),
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::Links;
+
+    fn token(id: &str, name: &str, role: Option<&str>, created: i64) -> Token {
+        Token {
+            id: id.into(),
+            owner_id: "o".into(),
+            member_id: "m".into(),
+            member: None,
+            name: Some(name.into()),
+            description: None,
+            creation_date: created,
+            last_modified: created,
+            custom_role_ids: None,
+            inline_role: None,
+            role: role.map(str::to_string),
+            token: None,
+            service_token: Some(false),
+            links: Links::new(),
+            default_api_version: Some(20240415),
+            last_used: None,
+        }
+    }
+
+    #[test]
+    fn lost_create_candidates_match_name_permissions_time_and_novelty() {
+        let start = 1_000_000_000;
+        let want = TokenModel {
+            name: Some("ci".into()),
+            role: Some("reader".into()),
+            ..TokenModel::default()
+        };
+        let list = vec![
+            token("match", "ci", Some("reader"), start + 10),
+            token("skewed-ok", "ci", Some("reader"), start - 60_000),
+            token("too-old", "ci", Some("reader"), start - CREATE_SKEW_MS - 1),
+            token("other-name", "cd", Some("reader"), start + 10),
+            token("other-role", "ci", Some("writer"), start + 10),
+            token("known", "ci", Some("reader"), start + 10),
+        ];
+        let found: Vec<&str> =
+            lost_create_candidates(&list, &want, None, start, &|id| id == "known")
+                .into_iter()
+                .map(|t| t.id.as_str())
+                .collect();
+        assert_eq!(found, vec!["match", "skewed-ok"]);
+    }
 }

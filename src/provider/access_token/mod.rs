@@ -17,6 +17,12 @@ use async_trait::async_trait;
 use model::TokenModel;
 use std::sync::Arc;
 
+fn cancelled(mut o: Outcome) -> Outcome {
+    o.diagnostics
+        .push(crate::framework::provider::cancelled_diagnostic());
+    o
+}
+
 pub struct AccessToken {
     shared: Arc<Shared>,
 }
@@ -79,8 +85,19 @@ impl Resource for AccessToken {
         Some((m.to_value(), d))
     }
 
-    async fn read(&self, _ctx: &Ctx, state: Value, private: Vec<u8>) -> Outcome {
-        apply::read(&self.shared, &state, private).await
+    async fn read(&self, ctx: &Ctx, state: Value, private: Vec<u8>) -> Outcome {
+        let fallback = Outcome {
+            state: state.clone(),
+            private: private.clone(),
+            ..Outcome::default()
+        };
+        match ctx
+            .or_cancelled(apply::read(&self.shared, &state, private))
+            .await
+        {
+            Some(o) => o,
+            None => cancelled(fallback),
+        }
     }
 
     async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> Plan {
@@ -96,13 +113,37 @@ impl Resource for AccessToken {
         p
     }
 
-    async fn apply(&self, _ctx: &Ctx, req: ApplyRequest) -> Outcome {
+    async fn apply(&self, ctx: &Ctx, req: ApplyRequest) -> Outcome {
+        let prior = Outcome {
+            state: req.prior.clone(),
+            ..Outcome::default()
+        };
         let mut o = if req.planned.is_null() {
-            apply::delete(&self.shared, &req.prior).await
+            // An abandoned delete leaves the token in state; the next apply deletes it.
+            match ctx
+                .or_cancelled(apply::delete(&self.shared, &req.prior))
+                .await
+            {
+                Some(o) => o,
+                None => cancelled(prior),
+            }
         } else if req.prior.is_null() {
+            // Never abandoned: a create cut short could leave an untracked token.
             apply::create(&self.shared, &req.config).await
         } else {
-            apply::update(&self.shared, &req.prior, &req.planned, &req.config).await
+            // An abandoned update keeps the prior state; the next refresh shows the truth.
+            match ctx
+                .or_cancelled(apply::update(
+                    &self.shared,
+                    &req.prior,
+                    &req.planned,
+                    &req.config,
+                ))
+                .await
+            {
+                Some(o) => o,
+                None => cancelled(prior),
+            }
         };
         o.private = req.planned_private;
         o

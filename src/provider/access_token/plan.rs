@@ -142,6 +142,36 @@ mod tests {
     }
 
     #[test]
+    fn default_api_version_replaces_only_when_set_and_different() {
+        let prior = state(vec![
+            ("id", "t".into()),
+            ("role", "reader".into()),
+            ("default_api_version", Value::int(20240415)),
+        ]);
+        let mut omitted = prior.clone();
+        omitted.set("default_api_version", Value::Null);
+        let r = PlanRequest {
+            prior: prior.clone(),
+            proposed: prior.clone(),
+            config: omitted,
+            prior_private: vec![],
+        };
+        assert!(
+            plan(&r).requires_replace.is_empty(),
+            "omitted: keep the server's value"
+        );
+        let mut same = prior.clone();
+        same.set("default_api_version", Value::int(20240415));
+        assert!(plan(&req(prior.clone(), same)).requires_replace.is_empty());
+        let mut other = prior.clone();
+        other.set("default_api_version", Value::int(20191212));
+        assert_eq!(
+            plan(&req(prior, other)).requires_replace,
+            vec![AttributePath::attr("default_api_version")]
+        );
+    }
+
+    #[test]
     fn rotation_rules() {
         let trig = |v: &str| Value::Map([("r".to_string(), Value::from(v))].into());
         let base = state(vec![("rotation_triggers", trig("a"))]);
