@@ -85,38 +85,14 @@ impl std::fmt::Debug for Settings {
     }
 }
 
-/// Parses and checks an API host. `allow_insecure`: accept any `http://` host.
+/// Parses and checks an API host with the client's rules (no scheme means
+/// https; http only for loopback hosts unless `allow_insecure`).
 pub fn parse_api_host(raw: &str, allow_insecure: bool) -> Result<Url, String> {
-    let trimmed = raw.trim();
-    let with_scheme = if trimmed.contains("://") {
-        trimmed.to_string()
-    } else {
-        format!("https://{trimmed}")
-    };
-    let url = Url::parse(&with_scheme).map_err(|e| format!("{raw:?} is not a valid URL ({e})."))?;
-    let host = url.host_str().unwrap_or_default().to_string();
-    if host.is_empty() {
-        return Err(format!("{raw:?} has no host name."));
-    }
-    match url.scheme() {
-        "https" => Ok(url),
-        "http" if allow_insecure || is_loopback(&host) => Ok(url),
-        "http" => Err(format!(
-            "{raw:?} uses plain http:// to a non-loopback host, which would send your credentials unencrypted. \
-             Use https://, or set allow_insecure_http = true if this really is a test server."
-        )),
-        other => Err(format!(
-            "{raw:?} uses the scheme {other}://; the API host must use https:// (or http:// for a local emulator)."
-        )),
-    }
-}
-
-fn is_loopback(host: &str) -> bool {
-    let h = host.trim_start_matches('[').trim_end_matches(']');
-    h.eq_ignore_ascii_case("localhost")
-        || h.parse::<std::net::IpAddr>()
-            .map(|ip| ip.is_loopback())
-            .unwrap_or(false)
+    let base = crate::client::normalize_api_host(raw, allow_insecure).map_err(|e| match e {
+        crate::client::Error::Config(msg) => msg,
+        other => other.to_string(),
+    })?;
+    Url::parse(&base).map_err(|e| format!("api_host {raw:?} is not a valid URL: {e}"))
 }
 
 /// A non-negative whole number attribute (0 = default); `None` when unset or unknown.
