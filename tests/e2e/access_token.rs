@@ -682,3 +682,52 @@ fn a_failed_rotation_keeps_track_and_is_retried_by_the_next_apply() {
     assert!(lab.key_works(&s2) && !lab.key_works(&s1));
     lab.assert_no_changes("after the retried rotation");
 }
+
+#[test]
+fn api_errors_name_status_code_message_and_fix_without_secrets() {
+    let lab = Lab::new(&tf(r#"resource "launchdarkly_access_token" "e" {
+  name = "e"
+  role = "reader"
+}"#));
+    // 401: a key LaunchDarkly does not know.
+    let bogus = "api-00000000-dead-4bee-8f00-000000000000";
+    let o = lab.wd.run_env(
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+        &[("LAUNCHDARKLY_ACCESS_TOKEN", bogus)],
+    );
+    let out = text(&o);
+    assert!(!o.status.success());
+    assert!(out.contains("Failed to create access token \"e\""), "{out}");
+    assert!(out.contains("401"), "status named:\n{out}");
+    assert!(
+        out.contains("LAUNCHDARKLY_ACCESS_TOKEN"),
+        "the fix names the credential's source:\n{out}"
+    );
+    assert!(!out.contains(bogus), "the credential is not echoed");
+
+    // 403: a reader token may not manage tokens.
+    let reader = lab
+        .emu
+        .seed_token(tfld::emulator::SeedToken {
+            name: Some("weak".into()),
+            role: Some("reader".into()),
+            ..Default::default()
+        })
+        .expect("seed");
+    let o = lab.wd.run_env(
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+        &[("LAUNCHDARKLY_ACCESS_TOKEN", reader.secret.as_str())],
+    );
+    let out = text(&o);
+    assert!(!o.status.success());
+    assert!(out.contains("403"), "{out}");
+    assert!(
+        !out.contains(reader.secret.as_str()),
+        "the credential is not echoed"
+    );
+    assert_eq!(
+        lab.server_tokens().len(),
+        1,
+        "nothing was created (only the seeded reader token exists)"
+    );
+}
