@@ -2,6 +2,7 @@
 //! temporary directory under `PLUGIN_UNIX_SOCKET_DIR` or the system temp dir,
 //! and removed when the plugin exits.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use tokio::net::UnixListener;
 
@@ -22,6 +23,8 @@ impl PluginSocket {
             Some(p) => b.tempdir_in(p)?,
             None => b.tempdir()?,
         };
+        // Only this user may reach the socket (TLS still authenticates the peer).
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))?;
         let path = dir.path().join("plugin.sock");
         let listener = UnixListener::bind(&path)?;
         Ok((

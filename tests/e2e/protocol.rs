@@ -63,7 +63,12 @@ impl Drop for Plugin {
 }
 
 fn start(client_cert_pem: Option<&str>) -> Plugin {
+    start_with(client_cert_pem, &[])
+}
+
+fn start_with(client_cert_pem: Option<&str>, env: &[(&str, &str)]) -> Plugin {
     let mut cmd = Command::new(provider_binary());
+    cmd.envs(env.iter().copied());
     cmd.env(tfld::transport::handshake::COOKIE_KEY, COOKIE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "6,5")
         .env_remove("TF_LOG")
@@ -287,6 +292,35 @@ fn mtls_get_schema_stop_and_shutdown() {
         !std::path::Path::new(&p.address).exists(),
         "socket must be removed on exit"
     );
+}
+
+#[test]
+fn socket_lives_in_a_private_dir_under_plugin_unix_socket_dir_and_is_removed() {
+    use std::os::unix::fs::PermissionsExt;
+    let base = tempfile::tempdir().expect("tempdir");
+    let id = client_identity();
+    let mut p = start_with(
+        Some(&id.pem),
+        &[("PLUGIN_UNIX_SOCKET_DIR", &base.path().display().to_string())],
+    );
+    let sock = std::path::PathBuf::from(&p.address);
+    assert!(
+        sock.starts_with(base.path()),
+        "{} not under PLUGIN_UNIX_SOCKET_DIR",
+        sock.display()
+    );
+    let dir = sock.parent().expect("socket dir");
+    let mode = std::fs::metadata(dir).expect("dir").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "the socket's directory is private");
+    rt().block_on(async {
+        let ch = connect(&p, &id).await.expect("connect");
+        GrpcControllerClient::new(ch)
+            .shutdown(tfld::protocol::proto::plugin::Empty {})
+            .await
+            .expect("Shutdown");
+    });
+    wait_exit(&mut p.child, Duration::from_secs(5)).expect("exit after Shutdown");
+    assert!(!dir.exists(), "socket directory removed on exit");
 }
 
 #[test]
