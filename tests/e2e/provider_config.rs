@@ -182,6 +182,11 @@ fn secrets_never_reach_terraform_logs() {
         "provider log lines expected:\n{t}"
     );
     assert!(
+        t.contains("Two LaunchDarkly credentials configured")
+            && t.contains("credential=oauth_token"),
+        "both credentials present: a warning names both sources:\n{t}"
+    );
+    assert!(
         !t.contains(secret_cfg) && !t.contains(secret_env),
         "a credential leaked into the log"
     );
