@@ -117,7 +117,7 @@ pub fn schema() -> Schema {
                 Attribute::optional(
                     "rotation_triggers",
                     Type::map(Type::String),
-                    "Arbitrary values; any change to them rotates the secret (for example `{ rotated = time_rotating.t.id }`).",
+                    "Arbitrary values; when any of them changes, the secret is rotated (for example `{ rotated = time_rotating.t.id }`). Adding triggers to a token that had none, or removing them, does not rotate.",
                 ),
                 Attribute::optional(
                     "rotation_grace_period",
