@@ -7,5 +7,6 @@
 mod support;
 
 mod access_token;
+mod data_sources;
 mod protocol;
 mod provider_config;
