@@ -3,6 +3,7 @@
 
 pub mod access_token;
 pub mod config;
+pub mod data_sources;
 pub mod diagnostics;
 pub mod duration;
 pub mod roles;
@@ -127,6 +128,6 @@ impl Provider for LaunchDarklyProvider {
         ))]
     }
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![]
+        data_sources::all(&self.shared)
     }
 }

@@ -7,6 +7,7 @@
 mod support;
 
 mod access_token;
+mod data_sources;
 mod debug_mode;
 mod examples;
 mod protocol;
