@@ -45,12 +45,11 @@ fn page_concurrency(shared: &Shared) -> usize {
 async fn list_tokens(ctx: &Ctx, shared: &Shared, show_all: bool) -> Result<Vec<Token>, Diagnostic> {
     let client = shared.client()?;
     let read = fetch::read_all(&client, show_all, page_concurrency(shared));
-    let mut tokens = tokio::select! {
-        r = read => r.map_err(|e| api_error("list access tokens", &e))?,
-        () = ctx.cancel.cancelled() => {
-            return Err(Diagnostic::error("Cancelled", "Listing access tokens was interrupted."));
-        }
-    };
+    let mut tokens = ctx
+        .or_cancelled(read)
+        .await
+        .ok_or_else(crate::framework::provider::cancelled_diagnostic)?
+        .map_err(|e| api_error("list access tokens", &e))?;
     model::sort_dedup(&mut tokens);
     Ok(tokens)
 }
