@@ -1319,3 +1319,40 @@ fn the_binary_prints_its_address_and_stops_on_sigterm() {
     let exit = child.wait().expect("wait");
     assert!(exit.success(), "clean exit on SIGTERM: {exit:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_429_every_caller_pauses_until_the_reset_no_thundering_herd() {
+    let emu = emulator().await;
+    let c = client(&emu);
+    let seeded = emu.seed_tokens(40, SeedToken::default()).expect("seed");
+    emu.set_faults(Faults {
+        rate_limit: Some(8),
+        rate_limit_window_ms: 300,
+        ..Faults::default()
+    });
+    emu.clear_requests();
+    let calls = seeded.iter().map(|t| {
+        let c = c.clone();
+        let id = t.id.clone();
+        async move { c.get_token(&id).await }
+    });
+    let results = futures::future::join_all(calls).await;
+    assert!(results.iter().all(Result::is_ok), "every call completes");
+    let log = emu.requests();
+    let first = log
+        .iter()
+        .find(|r| r.status == 429)
+        .expect("the limit was hit");
+    let reset = first.rate_limit_reset_ms.expect("reset header");
+    // Between the first 429 and its reset, only requests that were already in
+    // flight may arrive (at most max_concurrency = 10); the 30 queued callers
+    // must wait for the reset instead of each discovering the limit itself.
+    let during = log
+        .iter()
+        .filter(|r| r.received_at_ms >= first.received_at_ms && r.received_at_ms < reset)
+        .count();
+    assert!(
+        during <= 10,
+        "{during} requests arrived while the limit was known to be exhausted"
+    );
+}
