@@ -46,3 +46,38 @@ fn resource_example_with_scheduled_rotation_plans_clean() {
     // Within the same month the trigger is stable: no perpetual diff.
     lab.assert_no_changes("scheduled rotation example");
 }
+
+#[test]
+fn data_source_examples_apply() {
+    let (maj, min, _) = terraform_version();
+    let mut tf = format!(
+        "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{}}\n{}",
+        example("examples/data-sources/launchdarkly_access_token/data-source.tf")
+    );
+    let with_plural = maj > 1 || min >= 5;
+    if with_plural {
+        tf.push_str(&example(
+            "examples/data-sources/launchdarkly_access_tokens/data-source.tf",
+        ));
+    } else {
+        println!(
+            "skipping the plural example: it uses plantimestamp(), which needs Terraform >= 1.5"
+        );
+    }
+    let lab = Lab::new(&tf);
+    lab.emu
+        .seed_token(tfld::emulator::SeedToken {
+            name: Some("deploy-bot".into()),
+            role: Some("writer".into()),
+            ..Default::default()
+        })
+        .expect("seed");
+    lab.apply();
+    let o = lab.wd.run(&["output", "-json"]);
+    let outputs: serde_json::Value = serde_json::from_slice(&o.stdout).expect("outputs");
+    assert_eq!(outputs["deploy_role"]["value"], "writer");
+    if with_plural {
+        assert!(outputs["stale_tokens"]["value"].is_array(), "{outputs}");
+        assert!(outputs["ci_token_ids"]["value"].is_array(), "{outputs}");
+    }
+}
