@@ -77,7 +77,8 @@ impl StatementModel {
 }
 
 /// The resource's full config or state, wholly known (apply and read time).
-#[derive(Clone, Debug, Default, PartialEq)]
+/// `Debug` shows only the last four characters of the secret.
+#[derive(Clone, Default, PartialEq)]
 pub struct TokenModel {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -92,6 +93,26 @@ pub struct TokenModel {
     pub expire: Option<i64>,
     pub rotation_triggers: Option<BTreeMap<String, String>>,
     pub rotation_grace_period: Option<String>,
+}
+
+impl std::fmt::Debug for TokenModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenModel")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("role", &self.role)
+            .field("custom_roles", &self.custom_roles)
+            .field("inline_roles", &self.inline_roles)
+            .field("policy_statements", &self.policy_statements)
+            .field("service_token", &self.service_token)
+            .field("default_api_version", &self.default_api_version)
+            .field("token", &self.token.as_deref().map(crate::secret::redacted))
+            .field("expire", &self.expire)
+            .field("rotation_triggers", &self.rotation_triggers)
+            .field("rotation_grace_period", &self.rotation_grace_period)
+            .finish()
+    }
 }
 
 impl FromValue for TokenModel {
@@ -311,5 +332,21 @@ impl TokenModel {
             ));
         }
         ops
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let m = TokenModel {
+            token: Some("api-12345678-aaaa-4bbb-8ccc-dddddddd9f3e".into()),
+            ..TokenModel::default()
+        };
+        let shown = format!("{m:?}");
+        assert!(!shown.contains("12345678"), "{shown}");
+        assert!(shown.contains("9f3e"), "{shown}");
     }
 }
