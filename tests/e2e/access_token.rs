@@ -731,3 +731,90 @@ fn api_errors_name_status_code_message_and_fix_without_secrets() {
         "nothing was created (only the seeded reader token exists)"
     );
 }
+
+#[test]
+fn ctrl_c_during_an_update_stops_cleanly_and_loses_nothing() {
+    use std::os::unix::process::CommandExt;
+    let cfg = |role: &str| {
+        tf(&format!(
+            "resource \"launchdarkly_access_token\" \"c\" {{\n  name = \"c\"\n  role = \"{role}\"\n}}"
+        ))
+    };
+    let lab = Lab::new(&cfg("reader"));
+    lab.apply();
+    lab.wd.write("main.tf", &cfg("writer"));
+    let mut faults = lab.emu.faults();
+    faults.latency_ms = 4_000;
+    lab.emu.set_faults(faults.clone());
+
+    // Like a terminal: Terraform and the provider share a process group, and
+    // Ctrl-C sends SIGINT to all of it.
+    let mut cmd = std::process::Command::new(terraform_binary());
+    cmd.args([
+        "apply",
+        "-auto-approve",
+        "-refresh=false",
+        "-input=false",
+        "-no-color",
+    ])
+    .current_dir(lab.wd.path())
+    .process_group(0)
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    for (k, v) in &lab.wd.env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("terraform apply");
+    let pgid = child.id();
+    // Wait until Terraform reports the update in progress (the PATCH is then
+    // held by the emulator's latency), then press Ctrl-C.
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut all = String::new();
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if line.contains("Modifying...") {
+                let _ = tx.send(line.clone());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the update started");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let status = std::process::Command::new("kill")
+        .args(["-s", "INT", "--", &format!("-{pgid}")])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let out = child.wait_with_output().expect("wait");
+    let t = format!(
+        "{}{}",
+        reader.join().unwrap_or_default(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success(), "interrupted apply fails:\n{t}");
+    assert!(t.contains("Interrupt received"), "{t}");
+    assert!(
+        !t.contains("Plugin did not respond") && !t.contains("plugin crashed"),
+        "the provider survived SIGINT:\n{t}"
+    );
+    assert!(
+        t.contains("Operation cancelled"),
+        "Stop cancelled the in-flight update:\n{t}"
+    );
+
+    faults.latency_ms = 0;
+    lab.emu.set_faults(faults);
+    // Nothing was lost: the token is still tracked and the next apply converges.
+    lab.assert_server_matches_state();
+    lab.apply();
+    assert_eq!(lab.server_tokens()[0].role.as_deref(), Some("writer"));
+    lab.assert_no_changes("after the interrupted apply");
+}
