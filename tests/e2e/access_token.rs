@@ -746,6 +746,7 @@ fn ctrl_c_during_an_update_stops_cleanly_and_loses_nothing() {
     let mut faults = lab.emu.faults();
     faults.latency_ms = 4_000;
     lab.emu.set_faults(faults.clone());
+    lab.emu.clear_requests();
 
     // Like a terminal: Terraform and the provider share a process group, and
     // Ctrl-C sends SIGINT to all of it.
@@ -787,7 +788,13 @@ fn ctrl_c_during_an_update_stops_cleanly_and_loses_nothing() {
     });
     rx.recv_timeout(std::time::Duration::from_secs(60))
         .expect("the update started");
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // The PATCH has reached the emulator (it counts requests on arrival,
+    // before the injected latency): the provider is inside ApplyResourceChange.
+    let waiting = std::time::Instant::now();
+    while lab.emu.peak_in_flight() == 0 && waiting.elapsed().as_secs() < 30 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(lab.emu.peak_in_flight() > 0, "the PATCH never arrived");
     let status = std::process::Command::new("kill")
         .args(["-s", "INT", "--", &format!("-{pgid}")])
         .status()
