@@ -825,3 +825,66 @@ fn ctrl_c_during_an_update_stops_cleanly_and_loses_nothing() {
     assert_eq!(lab.server_tokens()[0].role.as_deref(), Some("writer"));
     lab.assert_no_changes("after the interrupted apply");
 }
+
+#[test]
+fn provider_logs_show_progress_but_never_token_secrets() {
+    let lab = Lab::new(&tf(r#"resource "launchdarkly_access_token" "l" {
+  name              = "logged"
+  role              = "reader"
+  rotation_triggers = { r = "1" }
+}"#));
+    let run = |lab: &Lab| {
+        let o = lab.wd.run_env(
+            &["apply", "-auto-approve", "-input=false", "-no-color"],
+            &[("TF_LOG", "off"), ("TF_LOG_PROVIDER", "trace")],
+        );
+        let t = text(&o);
+        assert!(o.status.success(), "{t}");
+        t
+    };
+    let log = run(&lab);
+    let first = lab.state()["launchdarkly_access_token.l"]["token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(first.starts_with("api-"), "{first}");
+    assert!(
+        !log.contains(&first),
+        "the created secret appeared in the logs"
+    );
+    assert!(
+        log.contains("creating access token") && log.contains("access token created"),
+        "progress is logged:\n{log}"
+    );
+    // TF_LOG_PROVIDER alone enables the provider's lines, not Terraform core's.
+    assert!(
+        !log.contains("[INFO]  backend/local"),
+        "core logging stays off"
+    );
+    lab.wd.write(
+        "main.tf",
+        &tf(r#"resource "launchdarkly_access_token" "l" {
+  name              = "logged"
+  role              = "reader"
+  rotation_triggers = { r = "2" }
+}"#),
+    );
+    let log2 = run(&lab);
+    assert!(log2.contains("rotating access token secret"), "{log2}");
+    assert!(
+        !log2.contains(&first),
+        "the rotated-out secret appeared in the logs"
+    );
+    for t in lab.emu.tokens() {
+        assert!(
+            !log.contains(&t.secret) && !log2.contains(&t.secret),
+            "a token secret appeared in the logs"
+        );
+        for old in &t.previous_keys {
+            assert!(
+                !log2.contains(&old.secret),
+                "a previous secret appeared in the logs"
+            );
+        }
+    }
+}
