@@ -282,11 +282,7 @@ fn drift_is_detected_and_a_deleted_token_is_recreated() {
 }"#));
     lab.apply();
     let id = lab.server_tokens()[0].id.clone();
-    let admin = tfld::client::Client::new(tfld::client::ClientConfig::new(
-        lab.emu.base_url(),
-        lab.emu.admin_key().to_string(),
-    ))
-    .expect("client");
+    let admin = lab.admin_client();
     lab.rt
         .block_on(admin.patch_token(
             &id,
@@ -396,11 +392,7 @@ fn state_from_official_provider_v2_upgrades_without_diff() {
             ..Default::default()
         })
         .expect("seed");
-    let admin = tfld::client::Client::new(tfld::client::ClientConfig::new(
-        lab.emu.base_url(),
-        lab.emu.admin_key().to_string(),
-    ))
-    .expect("client");
+    let admin = lab.admin_client();
     let st = serde_json::json!([{"effect": "allow", "resources": ["proj/*"], "actions": ["*"]}]);
     lab.rt
         .block_on(admin.patch_token(

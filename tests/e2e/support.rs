@@ -215,6 +215,15 @@ impl Lab {
         out
     }
 
+    /// A client authenticated with the emulator's admin key (server-side changes).
+    pub fn admin_client(&self) -> tfld::client::Client {
+        tfld::client::Client::new(tfld::client::ClientConfig::new(
+            self.emu.base_url(),
+            self.emu.admin_key().to_string(),
+        ))
+        .expect("admin client")
+    }
+
     /// Whether `key` authenticates against the emulator right now.
     pub fn key_works(&self, key: &str) -> bool {
         let mut cc = tfld::client::ClientConfig::new(self.emu.base_url(), key.to_string());
