@@ -3,7 +3,7 @@
 //! keys the emulator was started with); API tokens created through the API are not enough.
 //!
 //! - `GET  /_emulator/tokens` — every token with its full secret
-//! - `POST /_emulator/tokens` — seed tokens directly (`SeedRequest`)
+//! - `POST /_emulator/tokens` — seed tokens directly (`{"count": n, …SeedToken fields}`)
 //! - `GET  /_emulator/clock`, `POST /_emulator/clock` `{"advanceMs": n}`
 //! - `GET  /_emulator/faults`, `PUT /_emulator/faults` (a `Faults` object)
 //! - `GET  /_emulator/requests`, `DELETE /_emulator/requests`
@@ -42,14 +42,21 @@ fn body_json<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, ApiError> 
     serde_json::from_slice(body).map_err(|e| ApiError::invalid(e.to_string()))
 }
 
-/// A seed request: `count` tokens (default 1) shaped by the other fields.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct SeedRequest {
-    #[serde(default)]
-    count: Option<u32>,
-    #[serde(flatten)]
-    token: SeedToken,
+/// A seed request: `count` tokens (default 1) shaped by the other fields
+/// (a `SeedToken`). Parsed in two steps rather than with `#[serde(flatten)]`,
+/// which cannot reject unknown fields and mishandles numbers.
+fn parse_seed_request(body: &Bytes) -> Result<(u32, SeedToken), ApiError> {
+    let mut v: serde_json::Value = body_json(body)?;
+    let count = match v.as_object_mut().and_then(|m| m.remove("count")) {
+        None | Some(serde_json::Value::Null) => 1,
+        Some(c) => c
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| ApiError::invalid("count must be a non-negative integer".to_string()))?,
+    };
+    let token: SeedToken =
+        serde_json::from_value(v).map_err(|e| ApiError::invalid(e.to_string()))?;
+    Ok((count, token))
 }
 
 #[derive(Debug, Deserialize)]
@@ -70,11 +77,11 @@ async fn seed_tokens(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     check(&s, &headers)?;
-    let req: SeedRequest = body_json(&body)?;
+    let (count, token) = parse_seed_request(&body)?;
     let now = s.clock.now_ms();
     let mut store = lock(&s.store);
-    let created: Vec<_> = (0..req.count.unwrap_or(1))
-        .map(|_| seed(&mut store, &req.token, now))
+    let created: Vec<_> = (0..count)
+        .map(|_| seed(&mut store, &token, now))
         .collect::<Result<_, _>>()
         .map_err(ApiError::invalid)?;
     s.persist(&store);
