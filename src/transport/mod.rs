@@ -8,6 +8,7 @@ pub mod controller;
 pub mod handshake;
 pub mod serve;
 pub mod socket;
+pub mod stdio;
 pub mod tls;
 
 pub use serve::{ServeError, ServeOptions, serve};

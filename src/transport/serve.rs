@@ -7,10 +7,12 @@ use super::conn::Conn;
 use super::controller::Controller;
 use super::handshake::{self, HandshakeError};
 use super::socket::PluginSocket;
+use super::stdio::Stdio;
 use super::tls::{self, TlsSetupError};
 use crate::framework::Provider;
 use crate::protocol::ProviderService;
 use crate::protocol::proto::plugin::grpc_controller_server::GrpcControllerServer;
+use crate::protocol::proto::plugin::grpc_stdio_server::GrpcStdioServer;
 use crate::protocol::proto::tfplugin5::provider_server::ProviderServer;
 use std::io::Write;
 use std::sync::Arc;
@@ -91,6 +93,9 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
     let service = ProviderServer::new(ProviderService::new(provider))
         .max_decoding_message_size(MAX_MESSAGE_BYTES)
         .max_encoding_message_size(MAX_MESSAGE_BYTES);
+    let stdio = GrpcStdioServer::new(Stdio {
+        shutdown: shutdown.clone(),
+    });
     let controller = GrpcControllerServer::new(Controller {
         shutdown: shutdown.clone(),
     });
@@ -101,6 +106,7 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
         tonic::transport::Server::builder()
             .add_service(health_service)
             .add_service(controller)
+            .add_service(stdio)
             .add_service(service)
             .serve_with_incoming_shutdown(incoming, async move { stop.cancelled().await }),
     );

@@ -280,10 +280,23 @@ fn mtls_get_schema_stop_and_shutdown() {
             "{:?}",
             v.diagnostics
         );
+        // GRPCStdio is served (no Unimplemented for Terraform to log) and
+        // carries nothing: it ends when the plugin shuts down.
+        let mut stdio =
+            tfld::protocol::proto::plugin::grpc_stdio_client::GrpcStdioClient::new(ch.clone())
+                .stream_stdio(())
+                .await
+                .expect("StreamStdio")
+                .into_inner();
         GrpcControllerClient::new(ch)
             .shutdown(tfld::protocol::proto::plugin::Empty {})
             .await
             .expect("Shutdown");
+        let next = tokio::time::timeout(Duration::from_secs(5), stdio.message()).await;
+        assert!(
+            matches!(next, Ok(Ok(None)) | Ok(Err(_))),
+            "the stdio stream ends at shutdown without data: {next:?}"
+        );
     });
     let status =
         wait_exit(&mut p.child, Duration::from_secs(5)).expect("provider must exit after Shutdown");
