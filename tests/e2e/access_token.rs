@@ -880,3 +880,47 @@ fn provider_logs_show_progress_but_never_token_secrets() {
         }
     }
 }
+
+#[test]
+fn import_into_a_policy_statements_config_converges_with_one_apply_and_no_api_write() {
+    let lab = Lab::new(&tf(r#"resource "launchdarkly_access_token" "p" {
+  name = "p"
+  policy_statements {
+    effect    = "allow"
+    resources = ["proj/*"]
+    actions   = ["*"]
+  }
+}"#));
+    let t = lab
+        .emu
+        .seed_token(tfld::emulator::SeedToken {
+            name: Some("p".into()),
+            ..Default::default()
+        })
+        .expect("seed");
+    let st = serde_json::json!([{"effect": "allow", "resources": ["proj/*"], "actions": ["*"]}]);
+    lab.rt
+        .block_on(lab.admin_client().patch_token(
+            &t.id,
+            &[
+                tfld::models::PatchOperation::remove("/role"),
+                tfld::models::PatchOperation::replace("/inlineRole", st),
+            ],
+        ))
+        .expect("inline policy token");
+    ok(
+        lab.wd
+            .run(&["import", "-no-color", "launchdarkly_access_token.p", &t.id]),
+        "import",
+    );
+    // Import cannot know which block the configuration uses: one apply moves
+    // the statements to policy_statements in state, without a PATCH.
+    lab.emu.clear_requests();
+    lab.apply();
+    assert!(
+        !lab.emu.requests().iter().any(|r| r.method != "GET"),
+        "no API write: {:?}",
+        lab.emu.requests()
+    );
+    lab.assert_no_changes("after the converging apply");
+}
