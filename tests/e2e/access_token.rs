@@ -115,6 +115,29 @@ fn role_token_lifecycle_update_switch_rotate_destroy() {
     assert!(lab.server_tokens().is_empty(), "destroy deletes the token");
 }
 
+/// A token made directly on the server with the inline policy
+/// `allow proj/* *` (as a v2 `policy_statements` block would create it).
+fn seed_inline_policy_token(lab: &Lab, name: &str) -> tfld::emulator::EmulatedToken {
+    let t = lab
+        .emu
+        .seed_token(tfld::emulator::SeedToken {
+            name: Some(name.into()),
+            ..Default::default()
+        })
+        .expect("seed");
+    let st = serde_json::json!([{"effect": "allow", "resources": ["proj/*"], "actions": ["*"]}]);
+    lab.rt
+        .block_on(lab.admin_client().patch_token(
+            &t.id,
+            &[
+                tfld::models::PatchOperation::remove("/role"),
+                tfld::models::PatchOperation::replace("/inlineRole", st),
+            ],
+        ))
+        .expect("make it an inline-policy token");
+    t
+}
+
 fn tf_version_at_least(minor: u32) -> bool {
     let (maj, min, _) = terraform_version();
     maj > 1 || (maj == 1 && min >= minor)
@@ -385,24 +408,7 @@ fn state_from_official_provider_v2_upgrades_without_diff() {
     actions   = ["*"]
   }
 }"#));
-    let t = lab
-        .emu
-        .seed_token(tfld::emulator::SeedToken {
-            name: Some("legacy".into()),
-            ..Default::default()
-        })
-        .expect("seed");
-    let admin = lab.admin_client();
-    let st = serde_json::json!([{"effect": "allow", "resources": ["proj/*"], "actions": ["*"]}]);
-    lab.rt
-        .block_on(admin.patch_token(
-            &t.id,
-            &[
-                tfld::models::PatchOperation::remove("/role"),
-                tfld::models::PatchOperation::replace("/inlineRole", st),
-            ],
-        ))
-        .expect("make it an inline-policy token");
+    let t = seed_inline_policy_token(&lab, "legacy");
     // A state file as the official provider v2.30.3 (schema version 0) writes it.
     let state = serde_json::json!({
         "version": 4, "terraform_version": "1.0.0", "serial": 1,
@@ -891,23 +897,7 @@ fn import_into_a_policy_statements_config_converges_with_one_apply_and_no_api_wr
     actions   = ["*"]
   }
 }"#));
-    let t = lab
-        .emu
-        .seed_token(tfld::emulator::SeedToken {
-            name: Some("p".into()),
-            ..Default::default()
-        })
-        .expect("seed");
-    let st = serde_json::json!([{"effect": "allow", "resources": ["proj/*"], "actions": ["*"]}]);
-    lab.rt
-        .block_on(lab.admin_client().patch_token(
-            &t.id,
-            &[
-                tfld::models::PatchOperation::remove("/role"),
-                tfld::models::PatchOperation::replace("/inlineRole", st),
-            ],
-        ))
-        .expect("inline policy token");
+    let t = seed_inline_policy_token(&lab, "p");
     ok(
         lab.wd
             .run(&["import", "-no-color", "launchdarkly_access_token.p", &t.id]),
