@@ -10,6 +10,8 @@ export CHECKPOINT_DISABLE=1
 
 echo "==> building the provider and the emulator"
 cargo build --locked --quiet --bins
+# Honour CARGO_TARGET_DIR and build.target-dir settings.
+bin=$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug
 
 work=$(mktemp -d)
 emu_pid=
@@ -21,7 +23,7 @@ trap cleanup EXIT
 
 echo "==> starting the LaunchDarkly emulator"
 mkfifo "$work/emu.out"
-target/debug/launchdarkly-emulator --port 0 >"$work/emu.out" 2>"$work/emu.log" &
+"$bin/launchdarkly-emulator" --port 0 >"$work/emu.out" 2>"$work/emu.log" &
 emu_pid=$!
 exec 3<"$work/emu.out"
 read -r -t 30 line1 <&3 || { echo "emulator did not start" >&2; cat "$work/emu.log" >&2; exit 1; }
@@ -33,7 +35,7 @@ export LAUNCHDARKLY_API_HOST=$api_host LAUNCHDARKLY_ACCESS_TOKEN=$admin_key
 version=$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["packages"][0]["version"])')
 pkg="$work/mirror/registry.terraform.io/launchdarkly/launchdarkly/$version/linux_amd64"
 mkdir -p "$pkg"
-cp target/debug/terraform-provider-launchdarkly "$pkg/terraform-provider-launchdarkly_v$version"
+cp "$bin/terraform-provider-launchdarkly" "$pkg/terraform-provider-launchdarkly_v$version"
 cat > "$work/terraform.rc" <<RC
 provider_installation {
   filesystem_mirror {
