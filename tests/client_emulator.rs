@@ -24,7 +24,8 @@ async fn emulator() -> EmulatorHandle {
 
 fn fast_retries() -> RetryPolicy {
     RetryPolicy {
-        max_retries: 10,
+        retry_budget: Duration::from_secs(20),
+        max_retries: None,
         base_delay: Duration::from_millis(2),
         max_delay: Duration::from_millis(20),
         max_conflict_retries: 3,
@@ -414,7 +415,7 @@ async fn every_error_status_maps_to_its_variant_with_a_hint() {
 
     // 5xx on a safe request: retried, then reported with the attempt count
     let mut cfg = config(&emu, emu.admin_key());
-    cfg.retry.max_retries = 2;
+    cfg.retry.max_retries = Some(2);
     emu.set_faults(Faults {
         error_rate: 1.0,
         error_status: 502,
@@ -711,7 +712,8 @@ async fn overall_deadline_bounds_a_call_with_retries() {
     let mut cfg = config(&emu, emu.admin_key());
     cfg.overall_timeout = Duration::from_millis(300);
     cfg.retry = RetryPolicy {
-        max_retries: 1000,
+        retry_budget: Duration::from_secs(60),
+        max_retries: None,
         base_delay: Duration::from_millis(20),
         max_delay: Duration::from_millis(50),
         max_conflict_retries: 3,

@@ -240,7 +240,8 @@ impl Client {
     pub async fn execute(&self, req: &ApiRequest) -> Result<RawResponse, Error> {
         let inner = &self.inner;
         let started_at = SystemTime::now();
-        let deadline = Instant::now() + inner.overall_timeout;
+        let first_attempt = Instant::now();
+        let deadline = first_attempt + inner.overall_timeout;
         let mut state = RetryState::default();
         let mut attempts: u32 = 0;
         let mut last_problem = String::from("none");
@@ -304,6 +305,7 @@ impl Client {
                     (o, RateLimitInfo::default())
                 }
             };
+            state.elapsed = first_attempt.elapsed();
             let decision = retry::decide(
                 &inner.policy,
                 req.repeatable,

@@ -2,6 +2,11 @@
 //! try again and how long to wait. No I/O and no clock reads here (the caller passes "now"
 //! and a random number), so every rule is unit-tested.
 //!
+//! Budget: retries of 429, 5xx and connection failures go on while the time since the call's
+//! first attempt stays within `retry_budget` (and the caller's overall deadline); a count
+//! would let a burst of header-less 429s use up every retry in about a second. `max_retries`
+//! is an optional extra cap, off by default.
+//!
 //! Rules: 429 always waits (for `Retry-After` seconds, else the later of `X-Ratelimit-Reset`
 //! and `X-Ratelimit-Auth-Token-Reset` in epoch ms, else exponential backoff) and pauses every
 //! caller; 409 is retried a bounded number of times; 5xx other than 501 and lost connections
@@ -12,11 +17,15 @@ use std::time::Duration;
 
 use super::request::Repeatable;
 
-/// Retry limits. Defaults: 10 retries, backoff 200 ms doubling to 10 s, 3 retries of 409.
+/// Retry limits. Defaults: retry for up to 120 s of the call's time, backoff 200 ms doubling
+/// to 10 s, 3 retries of 409, no count cap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Retries (not counting the first attempt) for 429, 5xx and connection failures.
-    pub max_retries: u32,
+    /// How long after its first attempt a call may still retry 429, 5xx and connection
+    /// failures (the overall deadline bounds it too).
+    pub retry_budget: Duration,
+    /// Optional cap on those retries (not counting the first attempt); `None` = time only.
+    pub max_retries: Option<u32>,
     /// First backoff step.
     pub base_delay: Duration,
     /// Largest backoff step (header-driven waits are not capped by this; the overall
@@ -26,10 +35,16 @@ pub struct RetryPolicy {
     pub max_conflict_retries: u32,
 }
 
+/// Default [`RetryPolicy::retry_budget`]: two minutes covers LaunchDarkly's 10 s rate-limit
+/// windows many times over and a 5xx outage of the length the old 10-retry backoff rode out
+/// (~52 s), while staying well inside the 300 s overall deadline.
+pub const DEFAULT_RETRY_BUDGET: Duration = Duration::from_secs(120);
+
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
-            max_retries: 10,
+            retry_budget: DEFAULT_RETRY_BUDGET,
+            max_retries: None,
             base_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(10),
             max_conflict_retries: 3,
@@ -118,13 +133,25 @@ pub enum AttemptOutcome {
     MaybeSent,
 }
 
-/// Counters of the retries made so far for one call.
+/// What one call has used of its retry budget so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RetryState {
     /// Retries made for 429, 5xx and connection failures.
     pub retries: u32,
     /// Retries made for 409.
     pub conflicts: u32,
+    /// Time since the call's first attempt started.
+    pub elapsed: Duration,
+}
+
+impl RetryState {
+    /// Whether another retry of a 429, 5xx or connection failure fits the budget after
+    /// waiting `wait`.
+    fn fits(&self, policy: &RetryPolicy, wait: Duration) -> bool {
+        let in_time = self.elapsed.saturating_add(wait) <= policy.retry_budget;
+        let in_count = policy.max_retries.is_none_or(|max| self.retries < max);
+        in_time && in_count
+    }
 }
 
 /// Why a retry happens (for logs and for the final error).
@@ -181,12 +208,8 @@ pub fn decide(
     now_ms: i64,
     jitter: f64,
 ) -> Decision {
-    let can_retry = state.retries < policy.max_retries;
     match outcome {
         AttemptOutcome::Status(429) => {
-            if !can_retry {
-                return Decision::Exhausted(RetryReason::RateLimited);
-            }
             let wait = match rate.header_wait(now_ms) {
                 // Header-driven: at least what the server asked, plus a little jitter so
                 // callers released together do not arrive together.
@@ -196,6 +219,9 @@ pub fn decide(
                 }
                 None => backoff(policy, state.retries, jitter),
             };
+            if !state.fits(policy, wait) {
+                return Decision::Exhausted(RetryReason::RateLimited);
+            }
             Decision::Retry {
                 wait,
                 pause_everyone: true,
@@ -214,11 +240,12 @@ pub fn decide(
             }
         }
         AttemptOutcome::Status(s) if s >= 500 && s != 501 => {
+            let wait = backoff(policy, state.retries, jitter);
             if repeatable != Repeatable::Safe {
                 Decision::Stop
-            } else if can_retry {
+            } else if state.fits(policy, wait) {
                 Decision::Retry {
-                    wait: backoff(policy, state.retries, jitter),
+                    wait,
                     pause_everyone: false,
                     reason: RetryReason::ServerError,
                 }
@@ -229,11 +256,12 @@ pub fn decide(
         AttemptOutcome::Status(_) => Decision::Stop,
         AttemptOutcome::NotSent | AttemptOutcome::MaybeSent => {
             let allowed = outcome == AttemptOutcome::NotSent || repeatable == Repeatable::Safe;
+            let wait = backoff(policy, state.retries, jitter);
             if !allowed {
                 Decision::Stop
-            } else if can_retry {
+            } else if state.fits(policy, wait) {
                 Decision::Retry {
-                    wait: backoff(policy, state.retries, jitter),
+                    wait,
                     pause_everyone: false,
                     reason: RetryReason::Transport,
                 }
@@ -256,7 +284,19 @@ mod tests {
     }
 
     fn st(retries: u32, conflicts: u32) -> RetryState {
-        RetryState { retries, conflicts }
+        RetryState {
+            retries,
+            conflicts,
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    fn after(retries: u32, elapsed: Duration) -> RetryState {
+        RetryState {
+            retries,
+            conflicts: 0,
+            elapsed,
+        }
     }
 
     #[test]
@@ -368,13 +408,74 @@ mod tests {
     }
 
     #[test]
-    fn retries_are_bounded() {
+    fn retries_are_bounded_by_the_time_budget() {
         let none = RateLimitInfo::default();
         let p = policy();
+        let spent = p.retry_budget;
+        for (repeatable, outcome, reason) in [
+            (Safe, AttemptOutcome::Status(503), RetryReason::ServerError),
+            (
+                Unsafe,
+                AttemptOutcome::Status(429),
+                RetryReason::RateLimited,
+            ),
+            (Safe, AttemptOutcome::NotSent, RetryReason::Transport),
+        ] {
+            let d = decide(&p, repeatable, after(3, spent), outcome, &none, NOW, 0.0);
+            assert_eq!(d, Decision::Exhausted(reason), "{outcome:?}");
+        }
+        // A wait that would end past the budget is not started either.
+        let rate = RateLimitInfo {
+            reset_ms: Some(NOW + 10_000),
+            ..Default::default()
+        };
+        let almost = after(0, spent - Duration::from_secs(5));
         let d = decide(
             &p,
             Safe,
-            st(p.max_retries, 0),
+            almost,
+            AttemptOutcome::Status(429),
+            &rate,
+            NOW,
+            0.0,
+        );
+        assert_eq!(d, Decision::Exhausted(RetryReason::RateLimited));
+    }
+
+    /// Regression (reliability defect 1): a burst of header-less 429s used to exhaust a count
+    /// of 10 retries in about a second. Fifty quick retries inside the budget go on.
+    #[test]
+    fn a_burst_of_header_less_429s_does_not_exhaust_the_budget() {
+        let none = RateLimitInfo::default();
+        let p = RetryPolicy {
+            base_delay: Duration::from_millis(2),
+            max_delay: Duration::from_millis(20),
+            ..policy()
+        };
+        let burst = after(50, Duration::from_secs(1));
+        let d = decide(
+            &p,
+            Safe,
+            burst,
+            AttemptOutcome::Status(429),
+            &none,
+            NOW,
+            0.5,
+        );
+        assert!(matches!(d, Decision::Retry { .. }), "{d:?}");
+    }
+
+    #[test]
+    fn an_optional_count_cap_and_the_conflict_cap_still_apply() {
+        let none = RateLimitInfo::default();
+        let p = RetryPolicy {
+            max_retries: Some(2),
+            ..policy()
+        };
+        let d = decide(
+            &p,
+            Safe,
+            st(2, 0),
             AttemptOutcome::Status(503),
             &none,
             NOW,
@@ -383,14 +484,15 @@ mod tests {
         assert_eq!(d, Decision::Exhausted(RetryReason::ServerError));
         let d = decide(
             &p,
-            Unsafe,
-            st(p.max_retries, 0),
-            AttemptOutcome::Status(429),
+            Safe,
+            st(1, 0),
+            AttemptOutcome::Status(503),
             &none,
             NOW,
             0.0,
         );
-        assert_eq!(d, Decision::Exhausted(RetryReason::RateLimited));
+        assert!(matches!(d, Decision::Retry { .. }), "{d:?}");
+        let p = policy();
         let d = decide(
             &p,
             Safe,

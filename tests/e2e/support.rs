@@ -227,7 +227,7 @@ impl Lab {
     /// Whether `key` authenticates against the emulator right now.
     pub fn key_works(&self, key: &str) -> bool {
         let mut cc = tfld::client::ClientConfig::new(self.emu.base_url(), key.to_string());
-        cc.retry.max_retries = 0;
+        cc.retry.max_retries = Some(0);
         let client = tfld::client::Client::new(cc).expect("client");
         match self
             .rt
