@@ -46,8 +46,35 @@ pub fn init() {
     let _ = tracing_subscriber::registry().with(layer).try_init();
 }
 
+tokio::task_local! {
+    /// Set while an RPC body runs under `catch_unwind`: a panic there becomes an error
+    /// diagnostic, so it must not print the `panic:` banner that makes Terraform report
+    /// "the plugin crashed" at the end of the run.
+    static PANICS_RECOVERED: ();
+}
+
+/// Runs `fut` with the panic banner off: panics inside it are caught by the caller and
+/// reported as diagnostics.
+pub async fn recovering_panics<F: std::future::Future>(fut: F) -> F::Output {
+    PANICS_RECOVERED.scope((), fut).await
+}
+
+/// Whether a panic here would be recovered (and so must not print the crash banner).
+pub fn panics_are_recovered() -> bool {
+    PANICS_RECOVERED.try_with(|_| ()).is_ok()
+}
+
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
+        if panics_are_recovered() {
+            // Reported as a diagnostic by the RPC guard; the location helps a bug report.
+            let location = info
+                .location()
+                .map(|l| format!("{}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            tracing::error!(location = %location, "recovered a panic inside an RPC");
+            return;
+        }
         // Plain text on purpose: Terraform recognises lines starting with
         // "panic: " and shows them (plus what follows) in its crash report.
         let bt = std::backtrace::Backtrace::force_capture();
@@ -156,6 +183,15 @@ fn noisy(target: &str, level: &Level) -> bool {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    /// Reliability defect 2: a panic recovered into a diagnostic must not print the banner
+    /// that makes Terraform report a crash; the hook asks this before printing it.
+    #[tokio::test]
+    async fn the_crash_banner_is_off_only_inside_recovered_rpcs() {
+        assert!(!panics_are_recovered());
+        assert!(recovering_panics(async { panics_are_recovered() }).await);
+        assert!(!panics_are_recovered());
+    }
 
     #[test]
     fn hclog_line_shape() {

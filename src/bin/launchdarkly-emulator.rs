@@ -126,6 +126,7 @@ async fn main() -> std::process::ExitCode {
             rate_limit: args.rate_limit,
             rate_limit_window_ms: args.rate_limit_window_ms,
             rate_limit_style,
+            retry_after_secs: None,
             error_rate: args.error_rate,
             error_status: args.error_status,
             latency_ms: args.latency_ms,

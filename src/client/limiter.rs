@@ -9,7 +9,7 @@
 //!   they do not all hit the limit again at once.
 
 use std::sync::Arc;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use tokio::sync::Notify;
@@ -63,11 +63,22 @@ pub struct Permit {
 
 impl Drop for Permit {
     fn drop(&mut self) {
-        if let Ok(mut s) = self.limiter.state.lock() {
-            s.in_flight = s.in_flight.saturating_sub(1);
-        }
+        // Always give the slot back, even if some holder of the lock panicked: a skipped
+        // decrement would leak the slot until every call hangs to its deadline.
+        let mut s = self.limiter.lock();
+        s.in_flight = s.in_flight.saturating_sub(1);
+        drop(s);
         self.limiter.notify.notify_waiters();
     }
+}
+
+/// `now + wait`, for waits that may come from server headers: never overflows (a wait beyond
+/// what `Instant` can hold is clamped to a day, far past every deadline).
+fn after(wait: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(wait)
+        .or_else(|| now.checked_add(super::retry::MAX_SERVER_WAIT))
+        .unwrap_or(now)
 }
 
 impl Limiter {
@@ -90,6 +101,12 @@ impl Limiter {
         })
     }
 
+    /// The state, recovered if a previous holder panicked (its counters stay consistent:
+    /// every update is a single assignment).
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Waits for a slot (and for any pause to end).
     pub async fn acquire(self: &Arc<Self>) -> Permit {
         loop {
@@ -98,10 +115,7 @@ impl Limiter {
             notified.as_mut().enable();
             let wait_until = {
                 let now = Instant::now();
-                let mut s = match self.state.lock() {
-                    Ok(s) => s,
-                    Err(poisoned) => poisoned.into_inner(),
-                };
+                let mut s = self.lock();
                 match s.paused_until {
                     Some(t) if t > now => Some(t),
                     _ => {
@@ -132,8 +146,9 @@ impl Limiter {
 
     /// Holds back every caller for `wait` (extends, never shortens, a running pause).
     pub fn pause_for(&self, wait: Duration) {
-        let until = Instant::now() + wait;
-        if let Ok(mut s) = self.state.lock() {
+        let until = after(wait);
+        {
+            let mut s = self.lock();
             s.paused_until = Some(s.paused_until.map_or(until, |p| p.max(until)));
         }
         self.notify.notify_waiters();
@@ -142,12 +157,10 @@ impl Limiter {
     /// Records the `Remaining` count of a response: when it is below the cap, the cap drops to
     /// it (at least 1) for `until_reset` (or one second when the server gave no reset time).
     pub fn observe_remaining(&self, remaining: i64, until_reset: Option<Duration>) {
-        let Ok(mut s) = self.state.lock() else {
-            return;
-        };
+        let mut s = self.lock();
         let remaining = usize::try_from(remaining.max(0)).unwrap_or(usize::MAX);
         if remaining < s.max {
-            let until = Instant::now() + until_reset.unwrap_or(Duration::from_secs(1));
+            let until = after(until_reset.unwrap_or(Duration::from_secs(1)));
             s.reduced_cap = Some((remaining.max(1), until));
         } else {
             s.reduced_cap = None;
@@ -156,20 +169,11 @@ impl Limiter {
 
     /// Current counters.
     pub fn stats(&self) -> LimiterStats {
-        match self.state.lock() {
-            Ok(s) => LimiterStats {
-                in_flight: s.in_flight,
-                peak: s.peak,
-                max: s.max,
-            },
-            Err(p) => {
-                let s = p.into_inner();
-                LimiterStats {
-                    in_flight: s.in_flight,
-                    peak: s.peak,
-                    max: s.max,
-                }
-            }
+        let s = self.lock();
+        LimiterStats {
+            in_flight: s.in_flight,
+            peak: s.peak,
+            max: s.max,
         }
     }
 }
@@ -225,6 +229,30 @@ mod tests {
         let _a = limiter.acquire().await;
         let _b = limiter.acquire().await;
         assert_eq!(limiter.stats().in_flight, 2);
+    }
+
+    /// Regression (reliability defect 2): huge waits from server headers neither panic nor
+    /// poison the lock, and a permit dropped after a poisoning still frees its slot.
+    #[tokio::test(start_paused = true)]
+    async fn huge_waits_do_not_panic_and_slots_survive_a_poisoned_lock() {
+        let limiter = Limiter::new(1);
+        limiter.observe_remaining(0, Some(Duration::MAX));
+        limiter.pause_for(Duration::MAX);
+        assert_eq!(limiter.stats().in_flight, 0);
+
+        let limiter = Limiter::new(1);
+        let permit = limiter.acquire().await;
+        let l = Arc::clone(&limiter);
+        let _ = std::thread::spawn(move || {
+            let _guard = l.state.lock();
+            panic!("poison the limiter's lock");
+        })
+        .join();
+        assert!(limiter.state.is_poisoned());
+        drop(permit);
+        assert_eq!(limiter.stats().in_flight, 0);
+        let _again = limiter.acquire().await;
+        assert_eq!(limiter.stats().in_flight, 1);
     }
 
     #[test]

@@ -332,7 +332,10 @@ impl Client {
                         problem = %last_problem,
                         "retrying LaunchDarkly request"
                     );
-                    if Instant::now() + wait > deadline {
+                    if Instant::now()
+                        .checked_add(wait)
+                        .is_none_or(|t| t > deadline)
+                    {
                         if reason == RetryReason::RateLimited {
                             if let Ok(resp) = &result {
                                 return Err(self.status_error(req, resp, attempts));

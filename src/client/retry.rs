@@ -52,6 +52,12 @@ impl Default for RetryPolicy {
     }
 }
 
+/// The longest wait any server header is taken at: `Retry-After` and reset times are server
+/// input, so a value beyond this (up to `i64::MAX` seconds has been seen in tests) is clamped
+/// here before any clock arithmetic. It is far past every deadline, so such a wait simply
+/// ends the call with the rate-limit error instead of sleeping.
+pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// Rate-limit information read from response headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RateLimitInfo {
@@ -103,23 +109,25 @@ impl RateLimitInfo {
     /// How long the headers say to wait from `now_ms`: `Retry-After` first, else the reset
     /// time. A reset time in the past (or negative) yields `Some(0)`: the window is already
     /// over, so waiting is pointless (it is never turned into a positive wait).
+    /// Never more than [`MAX_SERVER_WAIT`].
     pub fn header_wait(&self, now_ms: i64) -> Option<Duration> {
         if let Some(d) = self.retry_after {
-            return Some(d);
+            return Some(d.min(MAX_SERVER_WAIT));
         }
         self.reset_at_ms().map(|reset| {
             Duration::from_millis(u64::try_from(reset.saturating_sub(now_ms)).unwrap_or(0))
+                .min(MAX_SERVER_WAIT)
         })
     }
 }
 
 fn parse_retry_after(value: &str, now_ms: i64) -> Option<Duration> {
     if let Ok(secs) = value.parse::<i64>() {
-        return Some(Duration::from_secs(u64::try_from(secs).unwrap_or(0)));
+        return Some(Duration::from_secs(u64::try_from(secs).unwrap_or(0)).min(MAX_SERVER_WAIT));
     }
     let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
     let ms = date.timestamp_millis().saturating_sub(now_ms);
-    Some(Duration::from_millis(u64::try_from(ms).unwrap_or(0)))
+    Some(Duration::from_millis(u64::try_from(ms).unwrap_or(0)).min(MAX_SERVER_WAIT))
 }
 
 /// How an attempt ended, as far as retrying is concerned.
@@ -614,6 +622,35 @@ mod tests {
         );
         assert_eq!(rate.remaining, Some(3));
         assert_eq!(rate.retry_after, None);
+    }
+
+    /// Regression (reliability defect 2): `Retry-After: i64::MAX` used to become a wait that
+    /// overflowed `Instant + Duration`. Every server-supplied wait is clamped.
+    #[test]
+    fn huge_server_waits_are_clamped_and_end_the_call() {
+        for (name, value) in [
+            ("Retry-After", "9223372036854775807".to_string()),
+            ("X-Ratelimit-Reset", i64::MAX.to_string()),
+            ("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT".to_string()),
+        ] {
+            let rate = RateLimitInfo::from_headers([(name, value.as_str())], NOW);
+            let w = rate.header_wait(NOW).expect("a wait");
+            assert_eq!(w, MAX_SERVER_WAIT, "{name}: {value}");
+            let d = decide(
+                &policy(),
+                Safe,
+                st(0, 0),
+                AttemptOutcome::Status(429),
+                &rate,
+                NOW,
+                0.9,
+            );
+            assert_eq!(
+                d,
+                Decision::Exhausted(RetryReason::RateLimited),
+                "{name}: {value}"
+            );
+        }
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub struct Faults {
     pub rate_limit_window_ms: u64,
     /// Which headers announce the limit.
     pub rate_limit_style: RateLimitStyle,
+    /// With the `retryAfter` style: send this `Retry-After` (seconds, any size) instead of
+    /// the real time to the window's end — hostile-server tests.
+    pub retry_after_secs: Option<u64>,
     /// Fraction (0..=1) of API requests answered with `error_status` without being handled.
     pub error_rate: f64,
     /// The status of injected errors (default 503).
@@ -72,6 +75,7 @@ impl Default for Faults {
             rate_limit: None,
             rate_limit_window_ms: 10_000,
             rate_limit_style: RateLimitStyle::Global,
+            retry_after_secs: None,
             error_rate: 0.0,
             error_status: 503,
             latency_ms: 0,
@@ -167,7 +171,9 @@ impl FaultState {
             if self.count > limit {
                 if f.rate_limit_style == RateLimitStyle::RetryAfter {
                     let left = reset_ms.saturating_sub(real_now_ms()).max(0);
-                    let secs = u64::try_from(left).unwrap_or(0).div_ceil(1000).max(1);
+                    let secs = f
+                        .retry_after_secs
+                        .unwrap_or_else(|| u64::try_from(left).unwrap_or(0).div_ceil(1000).max(1));
                     headers.headers.push(("Retry-After", secs.to_string()));
                     headers.retry_after_secs = Some(secs);
                 }

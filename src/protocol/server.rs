@@ -180,7 +180,7 @@ where
     F: Future<Output = R>,
 {
     tracing::debug!(rpc, "RPC started");
-    let out = match AssertUnwindSafe(body).catch_unwind().await {
+    let out = match crate::logging::recovering_panics(AssertUnwindSafe(body).catch_unwind()).await {
         Ok(r) => r,
         Err(panic) => {
             let msg = panic

@@ -12,3 +12,4 @@ mod debug_mode;
 mod examples;
 mod protocol;
 mod provider_config;
+mod reliability;
