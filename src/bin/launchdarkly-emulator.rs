@@ -133,6 +133,8 @@ async fn main() -> std::process::ExitCode {
             drop_rate: args.drop_rate,
             lose_next_creates: args.lose_next_creates,
             lost_create_mode,
+            fail_next_creates: 0,
+            fail_next_resets: 0,
             conflict_next_patches: 0,
             seed: args.seed,
         },

@@ -202,6 +202,9 @@ pub async fn create(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Byte
     let post: AccessTokenPost =
         serde_json::from_value(value).map_err(|e| ApiError::invalid(e.to_string()))?;
     let custom_role_ids = resolve_roles(&store, post.custom_role_ids.as_deref().unwrap_or(&[]))?;
+    if let Some(status) = lock(&s.faults).take_failed_create() {
+        return Err(ApiError::server(status));
+    }
     let token = EmulatedToken {
         id: new_object_id(),
         member_id: me.member_id.clone(),
@@ -388,6 +391,9 @@ pub async fn reset(
                     .ok_or_else(|| ApiError::invalid("expiry: expected an integer"))?,
             ),
         };
+    }
+    if let Some(status) = lock(&s.faults).take_failed_reset() {
+        return Err(ApiError::server(status));
     }
     let t = store.tokens.get_mut(idx).ok_or_else(ApiError::not_found)?;
     t.previous_keys.retain(|p| p.expires_at_ms > now);

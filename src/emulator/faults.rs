@@ -63,6 +63,11 @@ pub struct Faults {
     pub lose_next_creates: u32,
     /// How a lost create response is lost.
     pub lost_create_mode: LostResponse,
+    /// The next N creates are answered `error_status` without storing anything (a 5xx that
+    /// created nothing, from the client's side indistinguishable from a lost response).
+    pub fail_next_creates: u32,
+    /// The next N (valid) secret resets are answered `error_status` without resetting.
+    pub fail_next_resets: u32,
     /// The next N PATCHes answer 409 `optimistic_locking_error`.
     pub conflict_next_patches: u32,
     /// Seed for the random choices (error and drop rates), for reproducible runs.
@@ -82,6 +87,8 @@ impl Default for Faults {
             drop_rate: 0.0,
             lose_next_creates: 0,
             lost_create_mode: LostResponse::Drop,
+            fail_next_creates: 0,
+            fail_next_resets: 0,
             conflict_next_patches: 0,
             seed: None,
         }
@@ -196,6 +203,26 @@ impl FaultState {
         }
     }
 
+    /// Consumes one "failed create" if armed: the status to answer with.
+    pub fn take_failed_create(&mut self) -> Option<u16> {
+        if self.faults.fail_next_creates > 0 {
+            self.faults.fail_next_creates -= 1;
+            Some(self.faults.error_status)
+        } else {
+            None
+        }
+    }
+
+    /// Consumes one "failed reset" if armed: the status to answer with.
+    pub fn take_failed_reset(&mut self) -> Option<u16> {
+        if self.faults.fail_next_resets > 0 {
+            self.faults.fail_next_resets -= 1;
+            Some(self.faults.error_status)
+        } else {
+            None
+        }
+    }
+
     /// Consumes one "PATCH conflict" if armed.
     pub fn take_conflict(&mut self) -> bool {
         if self.faults.conflict_next_patches > 0 {
@@ -294,6 +321,26 @@ mod tests {
         });
         assert_eq!(s.take_lost_create(), Some(LostResponse::Drop));
         assert_eq!(s.take_lost_create(), None);
+        let mut s = FaultState::new(Faults {
+            fail_next_creates: 1,
+            error_status: 502,
+            ..Faults::default()
+        });
+        assert_eq!(s.take_failed_create(), Some(502));
+        assert_eq!(s.take_failed_create(), None);
+        let mut s = FaultState::new(Faults {
+            fail_next_resets: 2,
+            ..Faults::default()
+        });
+        assert_eq!(s.take_failed_reset(), Some(503));
+        assert_eq!(s.take_failed_reset(), Some(503));
+        assert_eq!(s.take_failed_reset(), None);
+        let mut s = FaultState::new(Faults {
+            lose_next_creates: 1,
+            conflict_next_patches: 2,
+            ..Faults::default()
+        });
+        s.take_lost_create();
         assert!(s.take_conflict() && s.take_conflict() && !s.take_conflict());
     }
 

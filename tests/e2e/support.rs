@@ -256,3 +256,65 @@ impl Lab {
         );
     }
 }
+
+impl Lab {
+    /// A second Terraform working directory (another "workspace", with its own state)
+    /// against the same emulator and credential.
+    #[allow(dead_code)]
+    pub fn second_workdir(&self, main_tf: &str) -> Workdir {
+        let mut wd = Workdir::new(main_tf);
+        for (k, v) in &self.wd.env {
+            if k.starts_with("LAUNCHDARKLY_") {
+                wd.env.push((k.clone(), v.clone()));
+            }
+        }
+        wd
+    }
+}
+
+/// `terraform apply -auto-approve` in `wd`, asserting success.
+#[allow(dead_code)]
+pub fn apply_in(wd: &Workdir) -> String {
+    ok(
+        wd.run(&["apply", "-auto-approve", "-input=false", "-no-color"]),
+        "terraform apply",
+    )
+}
+
+/// Managed access tokens in `wd`'s state: address → (id, secret).
+#[allow(dead_code)]
+pub fn tokens_in(wd: &Workdir) -> std::collections::BTreeMap<String, (String, String)> {
+    let o = wd.run(&["show", "-json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).expect("show -json");
+    let mut out = std::collections::BTreeMap::new();
+    for r in j["values"]["root_module"]["resources"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+    {
+        if r["type"] == "launchdarkly_access_token" && r["mode"] == "managed" {
+            let v = &r["values"];
+            out.insert(
+                r["address"].as_str().unwrap_or_default().to_string(),
+                (
+                    v["id"].as_str().unwrap_or_default().to_string(),
+                    v["token"].as_str().unwrap_or_default().to_string(),
+                ),
+            );
+        }
+    }
+    out
+}
+
+/// `terraform plan -detailed-exitcode` in `wd` must show no changes.
+#[allow(dead_code)]
+pub fn assert_no_changes_in(wd: &Workdir, when: &str) {
+    let o = wd.run(&["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{when}: the follow-up plan must show no changes:\n{}",
+        text(&o)
+    );
+}

@@ -1,5 +1,5 @@
-//! Create, read, update and delete against the API, including rotation and
-//! the recovery from a create whose response was lost (decision 18).
+//! Read, update and delete against the API, including rotation; create (with the recovery
+//! from a create whose response was lost, decision 18) is in `create.rs`.
 
 use super::model::TokenModel;
 use super::plan::rotation_due;
@@ -10,9 +10,6 @@ use crate::provider::diagnostics::api_error;
 use crate::provider::{Shared, duration};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// How far back (clock skew) a lost create's token may be dated.
-const CREATE_SKEW_MS: i64 = 5 * 60 * 1000;
-
 fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -20,7 +17,7 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-fn label(m: &TokenModel) -> String {
+pub(super) fn label(m: &TokenModel) -> String {
     match (&m.id, &m.name) {
         (Some(id), Some(n)) if !n.is_empty() => format!("access token {n:?} ({id})"),
         (Some(id), _) => format!("access token {id}"),
@@ -79,116 +76,14 @@ pub async fn create(shared: &Shared, config: &Value) -> Outcome {
         Ok(m) => m,
         Err(d) => return fail(&mut o, d),
     };
-    let what = format!("create {}", label(&want));
     let ids = match role_ids(shared, &client, &want).await {
         Ok(ids) => ids,
         Err(e) => {
-            return fail(
-                &mut o,
-                api_error(&format!("{what}: resolve custom_roles"), &e),
-            );
+            let what = format!("create {}: resolve custom_roles", label(&want));
+            return fail(&mut o, api_error(&what, &e));
         }
     };
-    let body = want.to_post(ids.clone());
-    tracing::info!(name = ?want.name, service_token = ?want.service_token, "creating access token");
-    let created = match client.create_token(&body).await {
-        Ok(t) => t,
-        Err(Error::OutcomeUnknown {
-            started_at_ms,
-            cause,
-            ..
-        }) => {
-            tracing::warn!(%cause, "create outcome unknown; looking for the token it may have created");
-            match adopt_lost_create(shared, &client, &want, ids.as_deref(), started_at_ms).await {
-                Ok(t) => t,
-                Err(d) => return fail(&mut o, d),
-            }
-        }
-        Err(e) => return fail(&mut o, api_error(&what, &e)),
-    };
-    shared.remember(&created.id);
-    let mut state = want.merge_api(&created, want.custom_roles.clone());
-    state.token = created.token.as_ref().map(|s| s.expose().to_string());
-    tracing::info!(id = %created.id, "access token created");
-    o.state = state.to_value();
-    o
-}
-
-/// Finds the token a lost create made: same name, permissions and type,
-/// created since the request began (minus skew), not known to this process.
-/// Exactly one → reset its secret (the lost response held the only copy) and
-/// adopt it; otherwise an error naming what was found.
-async fn adopt_lost_create(
-    shared: &Shared,
-    client: &Client,
-    want: &TokenModel,
-    ids: Option<&[String]>,
-    started_at_ms: i64,
-) -> Result<Token, Diagnostic> {
-    let list = client
-        .list_all_tokens(false)
-        .await
-        .map_err(|e| api_error("look for the token a failed create may have made", &e))?;
-    let candidates =
-        lost_create_candidates(&list, want, ids, started_at_ms, &|id| shared.is_known(id));
-    match candidates.as_slice() {
-        [one] => {
-            tracing::warn!(id = %one.id, "adopting the token created by a create whose response was lost");
-            client.reset_token(&one.id, None).await.map_err(|e| {
-                api_error(&format!("reset adopted access token {} (created by a create whose response was lost)", one.id), &e)
-            })
-        }
-        [] => Err(Diagnostic::error(
-            "Access token create failed with an unknown outcome",
-            "The create request was sent but its response was lost, and no matching token was found afterwards, \
-             so LaunchDarkly most likely did not create it. Run `terraform apply` again.",
-        )),
-        many => Err(Diagnostic::error(
-            "Access token create failed with an unknown outcome",
-            format!(
-                "The create request was sent but its response was lost, and several matching tokens exist: {}. \
-                 Import the right one with `terraform import <address> <id>` and delete the others (in LaunchDarkly or with the API).",
-                many.iter()
-                    .map(|t| t.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )),
-    }
-}
-
-/// Tokens a create that started at `started_at_ms` may have made: same name,
-/// same permissions (role, custom role IDs, inline policy), same type, created
-/// no earlier than the start minus clock skew, and not already known.
-pub fn lost_create_candidates<'a>(
-    list: &'a [Token],
-    want: &TokenModel,
-    ids: Option<&[String]>,
-    started_at_ms: i64,
-    is_known: &dyn Fn(&str) -> bool,
-) -> Vec<&'a Token> {
-    let mut want_ids = ids.map(<[String]>::to_vec).unwrap_or_default();
-    want_ids.sort();
-    let want_statements: Vec<_> = want.statements().iter().map(|s| s.to_api()).collect();
-    // The create body carries exactly one kind of permission (see to_post).
-    let want_role = if want_ids.is_empty() && want_statements.is_empty() {
-        want.role.clone()
-    } else {
-        None
-    };
-    list.iter()
-        .filter(|t| t.creation_date >= started_at_ms - CREATE_SKEW_MS)
-        .filter(|t| t.name.clone().unwrap_or_default() == want.name.clone().unwrap_or_default())
-        .filter(|t| t.service_token.unwrap_or(false) == want.service_token.unwrap_or(false))
-        .filter(|t| t.role.clone().filter(|r| !r.is_empty()) == want_role)
-        .filter(|t| {
-            let mut got = t.custom_role_ids.clone().unwrap_or_default();
-            got.sort();
-            got == want_ids
-        })
-        .filter(|t| t.inline_role.clone().unwrap_or_default() == want_statements)
-        .filter(|t| !is_known(&t.id))
-        .collect()
+    super::create::create(shared, &client, &want, ids).await
 }
 
 pub async fn read(shared: &Shared, state: &Value, private: Vec<u8>) -> Outcome {
@@ -380,55 +275,4 @@ pub async fn delete(shared: &Shared, prior_v: &Value) -> Outcome {
             .push(api_error(&format!("delete {}", label(&prior)), &e)),
     }
     o
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::models::Links;
-
-    fn token(id: &str, name: &str, role: Option<&str>, created: i64) -> Token {
-        Token {
-            id: id.into(),
-            owner_id: "o".into(),
-            member_id: "m".into(),
-            member: None,
-            name: Some(name.into()),
-            description: None,
-            creation_date: created,
-            last_modified: created,
-            custom_role_ids: None,
-            inline_role: None,
-            role: role.map(str::to_string),
-            token: None,
-            service_token: Some(false),
-            links: Links::new(),
-            default_api_version: Some(20240415),
-            last_used: None,
-        }
-    }
-
-    #[test]
-    fn lost_create_candidates_match_name_permissions_time_and_novelty() {
-        let start = 1_000_000_000;
-        let want = TokenModel {
-            name: Some("ci".into()),
-            role: Some("reader".into()),
-            ..TokenModel::default()
-        };
-        let list = vec![
-            token("match", "ci", Some("reader"), start + 10),
-            token("skewed-ok", "ci", Some("reader"), start - 60_000),
-            token("too-old", "ci", Some("reader"), start - CREATE_SKEW_MS - 1),
-            token("other-name", "cd", Some("reader"), start + 10),
-            token("other-role", "ci", Some("writer"), start + 10),
-            token("known", "ci", Some("reader"), start + 10),
-        ];
-        let found: Vec<&str> =
-            lost_create_candidates(&list, &want, None, start, &|id| id == "known")
-                .into_iter()
-                .map(|t| t.id.as_str())
-                .collect();
-        assert_eq!(found, vec!["match", "skewed-ok"]);
-    }
 }

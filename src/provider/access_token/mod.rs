@@ -2,6 +2,7 @@
 //! and the API calls behind apply/read/import, one file each.
 
 mod apply;
+mod create;
 pub mod model;
 pub mod plan;
 pub mod schema;
