@@ -1128,10 +1128,19 @@ async fn the_emulator_rejects_what_the_docs_leave_open() {
     )
     .await;
     assert_eq!(status, 400);
-    let (status, v) = raw(&emu, reqwest::Method::GET, "/api/v2/nothing", &admin, None).await;
-    assert_eq!(
-        (status, v.map(|v| v["code"].clone())),
-        (404, Some(json!("not_found")))
+    // Unknown routes: 404, but never LaunchDarkly's `not_found` body (a wrong base URL must
+    // not look like a deleted token).
+    let resp = reqwest::Client::new()
+        .get(format!("{}/api/v2/nothing", emu.base_url()))
+        .header("Authorization", &admin)
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(resp.status().as_u16(), 404);
+    let body = resp.text().await.expect("body");
+    assert!(
+        serde_json::from_str::<Value>(&body).is_err() && body.contains("/api/v2/nothing"),
+        "{body}"
     );
     let (status, _) = raw(&emu, reqwest::Method::PUT, "/api/v2/tokens", &admin, None).await;
     assert_eq!(status, 405);

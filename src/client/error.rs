@@ -10,6 +10,14 @@ use super::request::Operation;
 use crate::models::ErrorBody;
 use crate::secret::scrub;
 
+/// LaunchDarkly's documented `code` for a 404 (`NotFoundErrorRep`).
+pub const NOT_FOUND_CODE: &str = "not_found";
+
+/// The hint for a 404 that is not LaunchDarkly's documented not-found answer.
+const FOREIGN_404_HINT: &str = "This 404 is not LaunchDarkly's not-found answer (code `not_found`), so nothing is treated as deleted: \
+     check that api_host is only the API's scheme and host (for example https://app.launchdarkly.com, no path) \
+     and that no proxy in between rewrites the request";
+
 /// Details of an error answer from the API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiErrorDetail {
@@ -52,6 +60,11 @@ impl ApiErrorDetail {
                 };
                 (format!("http_{status}"), message, None)
             }
+        };
+        let hint = if status == 404 && code != NOT_FOUND_CODE {
+            String::from(FOREIGN_404_HINT)
+        } else {
+            hint
         };
         ApiErrorDetail {
             operation,
@@ -206,9 +219,11 @@ impl Error {
         }
     }
 
-    /// Whether this is a 404.
+    /// Whether this is LaunchDarkly saying the object does not exist: a 404 with its
+    /// documented error body (`code` `not_found`). Any other 404 (a wrong `api_host` path, a
+    /// proxy's page) is an error, never a reason to drop a token from the state.
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Error::NotFound(_))
+        matches!(self, Error::NotFound(d) if d.code == NOT_FOUND_CODE)
     }
 
     /// Maps a status to its variant.
@@ -262,6 +277,34 @@ pub fn hint_for(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (reliability defect 7): only LaunchDarkly's documented 404 body means
+    /// "gone"; an empty or foreign 404 is an error whose hint points at `api_host`.
+    #[test]
+    fn only_launchdarkly_s_not_found_body_means_gone() {
+        let err = |body: &[u8]| {
+            Error::from_detail(ApiErrorDetail::from_response(
+                Operation::GetToken,
+                404,
+                body,
+                None,
+                hint_for(Operation::GetToken, 404, "x", 1),
+                1,
+            ))
+        };
+        let ld = err(br#"{"code":"not_found","message":"Invalid resource identifier"}"#);
+        assert!(ld.is_not_found());
+        assert!(ld.to_string().contains("deleted outside Terraform"), "{ld}");
+        for body in [
+            &b""[..],
+            b"404 page not found",
+            br#"{"code":"something_else","message":"x"}"#,
+        ] {
+            let e = err(body);
+            assert!(!e.is_not_found(), "{e}");
+            assert!(e.to_string().contains("api_host"), "{e}");
+        }
+    }
 
     #[test]
     fn json_body_is_parsed_and_display_is_actionable() {

@@ -1,6 +1,6 @@
 //! Turning the `api_host` setting into a base URL: no scheme means `https://`; `http://` is
 //! accepted for loopback hosts (the emulator) and for other hosts only when insecure HTTP was
-//! explicitly allowed.
+//! explicitly allowed. No path, query or fragment: the provider adds `/api/v2/…` itself.
 
 use url::{Host, Url};
 
@@ -42,6 +42,13 @@ pub fn normalize_api_host(api_host: &str, allow_insecure_http: bool) -> Result<S
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::Config(format!(
             "api_host {trimmed:?} must not contain a query or fragment"
+        )));
+    }
+    if !matches!(url.path(), "" | "/") {
+        return Err(Error::Config(format!(
+            "api_host {trimmed:?} must not contain a path ({:?}): the provider adds /api/v2/… itself; use only the scheme and host, for example {:?}",
+            url.path(),
+            url.origin().ascii_serialization()
         )));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
@@ -88,11 +95,11 @@ mod tests {
             ),
             ("ftp://x", true, None),
             ("https://x/?a=b", false, None),
-            (
-                "https://proxy.example/ld/",
-                false,
-                Some("https://proxy.example/ld"),
-            ),
+            // Regression (reliability defect 7): a path made every GET a 404 that read as
+            // "deleted", and `destroy` emptied the state while the tokens stayed live.
+            ("https://proxy.example/ld/", false, None),
+            ("http://127.0.0.1:8111/api/v2", false, None),
+            ("app.launchdarkly.com/api/v2/", false, None),
         ];
         for (input, insecure, expected) in cases {
             let got = normalize_api_host(input, *insecure).ok();

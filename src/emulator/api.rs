@@ -429,8 +429,21 @@ pub async fn role(
 }
 
 /// Unknown API paths.
-pub async fn not_found() -> ApiError {
-    ApiError::not_found()
+///
+/// Not LaunchDarkly's documented error body on purpose (the docs are silent about unknown
+/// routes, so the stricter choice): a client must never mistake a wrong base URL for "this
+/// token was deleted".
+pub async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        StatusCode::NOT_FOUND,
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; charset=utf-8",
+        )],
+        format!("404 page not found: {} is not an API route", uri.path()),
+    )
+        .into_response()
 }
 
 /// Known path, wrong method.

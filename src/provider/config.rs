@@ -39,7 +39,7 @@ pub fn schema() -> Schema {
                 Attribute::optional(
                     "api_host",
                     Type::String,
-                    "LaunchDarkly API host. Falls back to `LAUNCHDARKLY_API_HOST`, then `https://app.launchdarkly.com`. Without a scheme, `https://` is assumed. `http://` is accepted for loopback hosts only, unless `allow_insecure_http = true`.",
+                    "LaunchDarkly API host. Falls back to `LAUNCHDARKLY_API_HOST`, then `https://app.launchdarkly.com`. Without a scheme, `https://` is assumed. No path (the provider adds `/api/v2/...` itself), query or fragment. `http://` is accepted for loopback hosts only, unless `allow_insecure_http = true`.",
                 ),
                 Attribute::optional(
                     "http_timeout",

@@ -164,6 +164,64 @@ fn a_failed_reset_of_an_adopted_token_leaves_no_orphan() {
 }
 
 #[test]
+fn a_wrong_api_host_never_empties_the_state() {
+    let body =
+        "resource \"launchdarkly_access_token\" \"t\" {\n  name = \"t\"\n  role = \"reader\"\n}";
+    let lab = Lab::new(&tf(body));
+    lab.apply();
+    let before = tokens_in(&lab.wd);
+    let base = lab.emu.base_url();
+
+    // A path in api_host (config or environment) is rejected before any request.
+    lab.wd.write(
+        "main.tf",
+        &format!(
+            "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{\n  api_host = \"{base}/api/v2\"\n}}\n\n{body}\n"
+        ),
+    );
+    lab.emu.clear_requests();
+    let o = lab
+        .wd
+        .run(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
+    let out = text(&o);
+    assert!(!o.status.success(), "{out}");
+    assert!(out.contains("must not contain a path"), "{out}");
+    assert!(out.contains("api_host"), "the attribute is named:\n{out}");
+    assert!(lab.emu.requests().is_empty(), "no request was sent");
+    lab.wd.write("main.tf", &tf(body));
+    let path_host = format!("{base}/api/v2");
+    let o = lab.wd.run_env(
+        &["destroy", "-auto-approve", "-input=false", "-no-color"],
+        &[("LAUNCHDARKLY_API_HOST", path_host.as_str())],
+    );
+    let out = text(&o);
+    assert!(!o.status.success(), "{out}");
+    assert!(out.contains("must not contain a path"), "{out}");
+    assert_eq!(tokens_in(&lab.wd), before, "the state is untouched");
+
+    // A 404 that is not LaunchDarkly's not-found answer is an error, not "deleted".
+    let mut faults = lab.emu.faults();
+    faults.error_rate = 1.0;
+    faults.error_status = 404;
+    lab.emu.set_faults(faults);
+    let o = lab
+        .wd
+        .run(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
+    let out = text(&o);
+    assert!(!o.status.success(), "{out}");
+    assert!(out.contains("404"), "{out}");
+    assert!(
+        out.contains("api_host"),
+        "the hint points at api_host:\n{out}"
+    );
+    assert!(!out.contains("Destroy complete"), "{out}");
+    lab.emu.set_faults(tfld::emulator::Faults::default());
+    assert_eq!(tokens_in(&lab.wd), before, "the state is untouched");
+    lab.assert_server_matches_state();
+    lab.assert_no_changes("after the failed destroys");
+}
+
+#[test]
 fn a_huge_retry_after_ends_the_plan_with_a_rate_limit_error_not_a_crash() {
     let lab = Lab::new(&tf(
         "resource \"launchdarkly_access_token\" \"t\" {\n  name = \"t\"\n  role = \"reader\"\n}",
