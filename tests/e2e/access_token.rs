@@ -654,8 +654,8 @@ fn a_failed_rotation_keeps_track_and_is_retried_by_the_next_apply() {
 
     lab.wd.write("main.tf", &cfg("2"));
     let mut faults = lab.emu.faults();
-    faults.error_rate = 1.0;
-    lab.emu.set_faults(faults.clone());
+    faults.fail_next_resets = 1;
+    lab.emu.set_faults(faults);
     let o = lab.wd.run(&[
         "apply",
         "-auto-approve",
@@ -667,9 +667,6 @@ fn a_failed_rotation_keeps_track_and_is_retried_by_the_next_apply() {
     assert!(!o.status.success(), "the reset fails:\n{out}");
     assert!(out.contains("Failed to rotate the secret"), "{out}");
     assert!(out.contains("503"), "the error names the status:\n{out}");
-    faults.error_rate = 0.0;
-    lab.emu.set_faults(faults);
-
     assert_eq!(token(&lab), s1, "state keeps the secret that still works");
     assert!(lab.key_works(&s1));
     let (code, plan) = lab.plan_code();

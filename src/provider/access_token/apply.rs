@@ -172,19 +172,41 @@ pub async fn update(
     };
     let what = label(&next);
 
-    let (prior_ids, next_ids) = match (
-        role_ids(shared, &client, &prior).await,
-        role_ids(shared, &client, &next).await,
-    ) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => {
+    let next_ids = match role_ids(shared, &client, &next).await {
+        Ok(ids) => ids,
+        Err(e) => {
             return fail(
                 &mut o,
                 api_error(&format!("update {what}: resolve custom_roles"), &e),
             );
         }
     };
-    let ops = next.patch_from(&prior, prior_ids, next_ids);
+    // The patch goes from the token as it is now, not as it was at plan time: a saved plan
+    // applied after a change in the UI must still end exactly at the planned values
+    // (Terraform rejects any other result). One GET per update buys that.
+    let live = match client.get_token(&id).await {
+        Ok(t) => t,
+        Err(e) if e.is_not_found() => {
+            return fail(
+                &mut o,
+                Diagnostic::error(
+                    format!("Failed to update {what}: it no longer exists"),
+                    format!(
+                        "Access token {id} was deleted outside Terraform after the plan was made. Run `terraform plan` (or apply) again: it will plan creating it."
+                    ),
+                ),
+            );
+        }
+        Err(e) => {
+            return fail(
+                &mut o,
+                api_error(&format!("update {what}: read it first"), &e),
+            );
+        }
+    };
+    let live_ids = live.custom_role_ids.clone().filter(|v| !v.is_empty());
+    let live_model = prior.merge_api(&live, None);
+    let ops = next.patch_from(&live_model, live_ids, next_ids);
     let mut current = next.clone();
     if !ops.is_empty() {
         tracing::info!(%id, ops = ops.len(), "patching access token");
