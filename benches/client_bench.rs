@@ -5,8 +5,8 @@
 
 use std::time::{Duration, Instant};
 
+use launchdarkly_emulator::{Emulator, EmulatorConfig, SeedToken};
 use tfld::client::{Client, ClientConfig};
-use tfld::emulator::{Emulator, EmulatorConfig, SeedToken};
 
 fn per_call(elapsed: Duration, n: u32) -> f64 {
     elapsed.as_secs_f64() * 1e6 / f64::from(n)

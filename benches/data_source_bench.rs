@@ -11,7 +11,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tfld::emulator::{Emulator, EmulatorConfig, Faults, SeedToken};
+use launchdarkly_emulator::{Emulator, EmulatorConfig, Faults, SeedToken};
 use tfld::framework::{Ctx, DataSource, Provider, Value};
 use tfld::provider::LaunchDarklyProvider;
 

@@ -9,7 +9,7 @@ root=$PWD
 export CHECKPOINT_DISABLE=1
 
 echo "==> building the provider and the emulator"
-cargo build --locked --quiet --bins
+cargo build --locked --quiet --workspace --bins
 # Honour CARGO_TARGET_DIR and build.target-dir settings.
 bin=$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug
 

@@ -8,11 +8,13 @@ export CHECKPOINT_DISABLE=1
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> cargo clippy"
-cargo clippy --locked --all-targets -- -D warnings
+cargo clippy --locked --workspace --all-targets -- -D warnings
+echo "==> crate layers"
+./scripts/check-layers.sh
 echo "==> docs are up to date"
 cargo run --locked --quiet --bin terraform-provider-launchdarkly -- docs --check
 echo "==> cargo test (Terraform: $(terraform version | head -1))"
-cargo test --locked --all-targets
+cargo test --locked --workspace --all-targets
 tf103=$(scripts/install-terraform-1.0.3.sh)
 echo "==> e2e with Terraform 1.0.3"
 TF_ACC_TERRAFORM_PATH="$tf103" cargo test --locked --test e2e

@@ -1,20 +1,16 @@
-//! terraform-provider-launchdarkly: a Terraform provider (plugin protocol 5)
-//! for LaunchDarkly API access tokens, and the pieces it is built from.
+//! terraform-provider-launchdarkly: a Terraform provider (plugin protocol 5) for LaunchDarkly
+//! API access tokens.
 //!
-//! Layers, each depending only on the ones below it:
-//! - [`transport`]: go-plugin handshake, unix socket, AutoMTLS, controller;
-//! - [`protocol`]: tfplugin5 RPCs ↔ framework calls;
-//! - [`framework`]: cty types/values, codecs, schema, diagnostics, traits;
-//! - [`provider`]: the LaunchDarkly provider, its resource and data sources;
-//! - `client` (LaunchDarkly HTTP API) and, beside it, `emulator`.
+//! The layers are crates, each depending only on the ones below it (see ARCHITECTURE.md):
+//! - `tfplugin` — [`transport`] → [`protocol`] → [`framework`], plus [`logging`];
+//! - this crate — [`provider`]: config, the `launchdarkly_access_token` resource and the
+//!   token data sources, and [`docs`], the generator of `docs/`;
+//! - `launchdarkly-api` — [`client`] (LaunchDarkly HTTP API) and [`models`];
+//! - `launchdarkly-emulator` — beside the client, sharing only the models; not linked into
+//!   the provider binary.
 
-pub mod client;
+pub use launchdarkly_api::{client, models, secret};
+pub use tfplugin::{framework, logging, protocol, transport};
+
 pub mod docs;
-pub mod emulator;
-pub mod framework;
-pub mod logging;
-pub mod models;
-pub mod protocol;
 pub mod provider;
-pub mod secret;
-pub mod transport;

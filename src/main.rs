@@ -60,7 +60,7 @@ fn main() {
     if let Some(Command::Docs { check }) = cli.command {
         std::process::exit(docs(check));
     }
-    tfld::logging::init();
+    tfld::logging::init(tfld::provider::TYPE_NAME);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

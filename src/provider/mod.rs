@@ -52,6 +52,10 @@ impl Shared {
     }
 }
 
+/// The provider's type name: the prefix of every resource type, and `@module`
+/// `provider.launchdarkly` in the logs.
+pub const TYPE_NAME: &str = "launchdarkly";
+
 #[derive(Default)]
 pub struct LaunchDarklyProvider {
     shared: Arc<Shared>,
@@ -66,7 +70,7 @@ impl LaunchDarklyProvider {
 #[async_trait]
 impl Provider for LaunchDarklyProvider {
     fn type_name(&self) -> &'static str {
-        "launchdarkly"
+        TYPE_NAME
     }
     fn schema(&self) -> Schema {
         config::schema()

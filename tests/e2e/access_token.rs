@@ -117,10 +117,10 @@ fn role_token_lifecycle_update_switch_rotate_destroy() {
 
 /// A token made directly on the server with the inline policy
 /// `allow proj/* *` (as a v2 `policy_statements` block would create it).
-fn seed_inline_policy_token(lab: &Lab, name: &str) -> tfld::emulator::EmulatedToken {
+fn seed_inline_policy_token(lab: &Lab, name: &str) -> launchdarkly_emulator::EmulatedToken {
     let t = lab
         .emu
-        .seed_token(tfld::emulator::SeedToken {
+        .seed_token(launchdarkly_emulator::SeedToken {
             name: Some(name.into()),
             ..Default::default()
         })
@@ -335,7 +335,7 @@ fn import_by_cli_and_import_block_with_generated_config() {
   name = "imported"
   role = "writer"
 }"#));
-    let spec = |name: &str, role: &str| tfld::emulator::SeedToken {
+    let spec = |name: &str, role: &str| launchdarkly_emulator::SeedToken {
         name: Some(name.into()),
         role: Some(role.into()),
         ..Default::default()
@@ -703,7 +703,7 @@ fn api_errors_name_status_code_message_and_fix_without_secrets() {
     // 403: a reader token may not manage tokens.
     let reader = lab
         .emu
-        .seed_token(tfld::emulator::SeedToken {
+        .seed_token(launchdarkly_emulator::SeedToken {
             name: Some("weak".into()),
             role: Some("reader".into()),
             ..Default::default()

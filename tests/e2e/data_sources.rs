@@ -4,8 +4,8 @@
 //! tokens it seeds for itself, which the admin key can see too.
 
 use crate::support::*;
+use launchdarkly_emulator::{ADMIN_MEMBER_ID, EmulatedToken, SeedToken};
 use serde_json::Value as J;
-use tfld::emulator::{ADMIN_MEMBER_ID, EmulatedToken, SeedToken};
 
 fn tf(body: &str) -> String {
     format!("{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{}}\n\n{body}\n")

@@ -66,7 +66,7 @@ fn data_source_examples_apply() {
     }
     let lab = Lab::new(&tf);
     lab.emu
-        .seed_token(tfld::emulator::SeedToken {
+        .seed_token(launchdarkly_emulator::SeedToken {
             name: Some("deploy-bot".into()),
             role: Some("writer".into()),
             ..Default::default()

@@ -5,8 +5,8 @@
 //! Each scenario ends with the server's tokens equal to the state's and a clean plan.
 
 use crate::support::*;
+use launchdarkly_emulator::LostResponse;
 use std::collections::BTreeSet;
-use tfld::emulator::LostResponse;
 
 fn tf(resources: &str) -> String {
     format!("{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{}}\n\n{resources}\n")
@@ -215,7 +215,7 @@ fn a_wrong_api_host_never_empties_the_state() {
         "the hint points at api_host:\n{out}"
     );
     assert!(!out.contains("Destroy complete"), "{out}");
-    lab.emu.set_faults(tfld::emulator::Faults::default());
+    lab.emu.set_faults(launchdarkly_emulator::Faults::default());
     assert_eq!(tokens_in(&lab.wd), before, "the state is untouched");
     lab.assert_server_matches_state();
     lab.assert_no_changes("after the failed destroys");
@@ -294,10 +294,10 @@ fn a_huge_retry_after_ends_the_plan_with_a_rate_limit_error_not_a_crash() {
         "resource \"launchdarkly_access_token\" \"t\" {\n  name = \"t\"\n  role = \"reader\"\n}",
     ));
     lab.apply();
-    lab.emu.set_faults(tfld::emulator::Faults {
+    lab.emu.set_faults(launchdarkly_emulator::Faults {
         rate_limit: Some(0),
         rate_limit_window_ms: 60_000,
-        rate_limit_style: tfld::emulator::RateLimitStyle::RetryAfter,
+        rate_limit_style: launchdarkly_emulator::RateLimitStyle::RetryAfter,
         retry_after_secs: Some(i64::MAX as u64),
         ..Default::default()
     });
@@ -307,7 +307,7 @@ fn a_huge_retry_after_ends_the_plan_with_a_rate_limit_error_not_a_crash() {
     assert!(out.contains("429"), "the rate limit is named:\n{out}");
     assert!(!out.contains("plugin crashed"), "{out}");
     assert!(!out.contains("panic"), "{out}");
-    lab.emu.set_faults(tfld::emulator::Faults::default());
+    lab.emu.set_faults(launchdarkly_emulator::Faults::default());
     lab.assert_server_matches_state();
     lab.assert_no_changes("after the rate-limited plan");
 }

@@ -134,7 +134,7 @@ pub const REQUIRED_PROVIDERS: &str = r#"terraform {
 /// runtime for the duration of a test, plus a Terraform workdir pointed at it.
 pub struct Lab {
     pub rt: tokio::runtime::Runtime,
-    pub emu: tfld::emulator::EmulatorHandle,
+    pub emu: launchdarkly_emulator::EmulatorHandle,
     pub wd: Workdir,
 }
 
@@ -146,8 +146,8 @@ impl Lab {
             .build()
             .expect("runtime");
         let emu = rt
-            .block_on(tfld::emulator::Emulator::start(
-                tfld::emulator::EmulatorConfig::default(),
+            .block_on(launchdarkly_emulator::Emulator::start(
+                launchdarkly_emulator::EmulatorConfig::default(),
             ))
             .expect("start emulator");
         let mut wd = Workdir::new(main_tf);
@@ -161,7 +161,7 @@ impl Lab {
     }
 
     /// Tokens on the server, without the emulator's own admin tokens.
-    pub fn server_tokens(&self) -> Vec<tfld::emulator::EmulatedToken> {
+    pub fn server_tokens(&self) -> Vec<launchdarkly_emulator::EmulatedToken> {
         self.emu
             .tokens()
             .into_iter()

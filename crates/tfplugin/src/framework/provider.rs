@@ -38,7 +38,8 @@ pub fn cancelled_diagnostic() -> super::diagnostics::Diagnostic {
 /// The provider itself: its configuration and the types it serves.
 #[async_trait]
 pub trait Provider: Send + Sync {
-    /// Provider type name, the prefix of every resource type (`launchdarkly`).
+    /// Provider type name, the prefix of every resource type (e.g. `example` for
+    /// `example_thing`).
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> Schema;
     /// Static checks of the provider block (values may be unknown).

@@ -35,7 +35,7 @@ const DRAIN_AFTER_SHUTDOWN: Duration = Duration::from_millis(800);
 pub struct ServeOptions {
     /// `--debug`: no cookie, no TLS, print `TF_REATTACH_PROVIDERS`, stop on Ctrl-C.
     pub debug: bool,
-    /// Full provider source address, e.g. `registry.terraform.io/launchdarkly/launchdarkly`.
+    /// Full provider source address, e.g. `registry.terraform.io/example/example`.
     pub provider_address: String,
 }
 
@@ -103,12 +103,15 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
     let incoming = accept_loop(listener, acceptor, shutdown.clone());
     let stop = shutdown.clone();
     let server = tokio::spawn(
-        tonic::transport::Server::builder()
-            .add_service(health_service)
-            .add_service(controller)
-            .add_service(stdio)
-            .add_service(service)
-            .serve_with_incoming_shutdown(incoming, async move { stop.cancelled().await }),
+        tonic::transport::Server::builder().serve_with_incoming_shutdown(
+            super::routes::Routes::default()
+                .with(health_service)
+                .with(controller)
+                .with(stdio)
+                .with(service),
+            incoming,
+            async move { stop.cancelled().await },
+        ),
     );
 
     let path = socket.path.display().to_string();

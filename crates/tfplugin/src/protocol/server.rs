@@ -128,7 +128,7 @@ fn unknown_type(kind: &str, name: &str) -> Diagnostics {
 fn unsupported(what: &str) -> Diagnostics {
     Diagnostic::error(
         format!("{what} not supported"),
-        format!("The LaunchDarkly provider does not offer {what}."),
+        format!("This provider does not offer {what}."),
     )
     .into()
 }
@@ -593,7 +593,7 @@ impl Rpc for ProviderService {
         Ok(Response::new(pb::call_function::Response {
             result: None,
             error: Some(pb::FunctionError {
-                text: format!("The LaunchDarkly provider has no function named {name:?}."),
+                text: format!("This provider has no function named {name:?}."),
                 function_argument: None,
             }),
         }))

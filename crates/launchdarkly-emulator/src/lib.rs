@@ -31,9 +31,11 @@ pub use faults::{Faults, LostResponse, RateLimitStyle};
 pub use log::RequestRecord;
 pub use store::{ACCOUNT_ID, ADMIN_MEMBER_ID, EmulatedToken, Member};
 
-use crate::models::{API_VERSION, CustomRole, Link, Links};
+// The API models are shared with the client; nothing else of it is.
 use clock::Clock;
 use faults::FaultState;
+use launchdarkly_api::{models, secret};
+use models::{API_VERSION, CustomRole, Link, Links};
 use shared::{Shared, lock};
 use store::{Store, new_object_id, new_secret, stable_object_id};
 

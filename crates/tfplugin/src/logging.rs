@@ -10,8 +10,13 @@ use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::prelude::*;
 
-/// The `@module` every line carries.
-pub const MODULE: &str = "provider.launchdarkly";
+/// The `@module` every line carries: `provider.<type name>`, set once by [`init`].
+static MODULE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// The `@module` of this process's log lines (`provider` before [`init`]).
+pub fn module() -> &'static str {
+    MODULE.get().map(String::as_str).unwrap_or("provider")
+}
 
 /// Parses a Terraform log level (`TRACE`…`ERROR`, `JSON` = trace, `OFF`).
 pub fn parse_level(s: &str) -> Option<Option<Level>> {
@@ -36,8 +41,10 @@ pub fn level_from_env() -> Option<Level> {
     parse_level(&v).unwrap_or(Some(Level::TRACE))
 }
 
-/// Installs the stderr JSON logger and the panic hook.
-pub fn init() {
+/// Installs the stderr JSON logger and the panic hook; lines carry `@module`
+/// `provider.<provider_type>` (e.g. `provider.example`).
+pub fn init(provider_type: &str) {
+    let _ = MODULE.set(format!("provider.{provider_type}"));
     install_panic_hook();
     let Some(level) = level_from_env() else {
         return;
@@ -99,7 +106,7 @@ pub fn format_line(
         Level::ERROR => "error",
     };
     obj.insert("@level".into(), lvl.into());
-    obj.insert("@module".into(), MODULE.into());
+    obj.insert("@module".into(), module().into());
     obj.insert(
         "@timestamp".into(),
         now.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string().into(),
@@ -199,11 +206,11 @@ mod tests {
         f.insert("message".into(), "RPC started".into());
         f.insert("rpc".into(), "GetSchema".into());
         let t = chrono::Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
-        let line = format_line(&Level::DEBUG, "tfld::protocol", f, t);
+        let line = format_line(&Level::DEBUG, "tfplugin::protocol", f, t);
         let j: serde_json::Value = serde_json::from_str(&line).unwrap();
         assert_eq!(j["@level"], "debug");
         assert_eq!(j["@message"], "RPC started");
-        assert_eq!(j["@module"], MODULE);
+        assert_eq!(j["@module"], module());
         assert_eq!(j["rpc"], "GetSchema");
         assert_eq!(j["@timestamp"], "2026-01-02T03:04:05.000000Z");
     }

@@ -8,7 +8,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::Parser;
-use tfld::emulator::{Emulator, EmulatorConfig, Faults, LostResponse, RateLimitStyle};
+use launchdarkly_emulator::{Emulator, EmulatorConfig, Faults, LostResponse, RateLimitStyle};
 
 #[derive(Debug, Parser)]
 #[command(

@@ -18,7 +18,7 @@ impl PluginSocket {
     /// (`None`: the system temp dir).
     pub fn bind(parent: Option<&Path>) -> std::io::Result<(PluginSocket, UnixListener)> {
         let mut b = tempfile::Builder::new();
-        b.prefix("tfld-plugin");
+        b.prefix("tfplugin-");
         let dir = match parent {
             Some(p) => b.tempdir_in(p)?,
             None => b.tempdir()?,

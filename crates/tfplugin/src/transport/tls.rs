@@ -54,10 +54,9 @@ pub fn generate_identity() -> Result<ServerIdentity, TlsSetupError> {
     params
         .distinguished_name
         .push(rcgen::DnType::CommonName, "localhost");
-    params.distinguished_name.push(
-        rcgen::DnType::OrganizationName,
-        "terraform-provider-launchdarkly",
-    );
+    params
+        .distinguished_name
+        .push(rcgen::DnType::OrganizationName, "tfplugin");
     params.extended_key_usages = vec![
         rcgen::ExtendedKeyUsagePurpose::ServerAuth,
         rcgen::ExtendedKeyUsagePurpose::ClientAuth,

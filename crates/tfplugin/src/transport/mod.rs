@@ -6,6 +6,7 @@
 pub mod conn;
 pub mod controller;
 pub mod handshake;
+pub mod routes;
 pub mod serve;
 pub mod socket;
 pub mod stdio;
