@@ -191,3 +191,35 @@ fn secrets_never_reach_terraform_logs() {
         "a credential leaked into the log"
     );
 }
+
+/// The redesign guard (issue 13): `terraform providers schema -json` stays byte-for-byte
+/// what `tests/golden/providers-schema.json` records. Regenerate deliberately with
+/// `UPDATE_GOLDEN=1 cargo test --test e2e schema_json_matches_the_golden_file`.
+#[test]
+fn schema_json_matches_the_golden_file() {
+    let wd = Workdir::new(&config(""));
+    let out = wd.run(&["providers", "schema", "-json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).expect("schema JSON");
+    let mut ours = j["provider_schemas"]["registry.terraform.io/launchdarkly/launchdarkly"].clone();
+    assert!(ours.is_object(), "{j}");
+    // Terraform 1.0 prints a data source's "version" from the managed resource of the same
+    // name (1 for launchdarkly_access_token); data sources have no schema version, so drop it.
+    if let Some(ds) = ours["data_source_schemas"].as_object_mut() {
+        for schema in ds.values_mut() {
+            schema.as_object_mut().map(|o| o.remove("version"));
+        }
+    }
+    let got = serde_json::to_string_pretty(&ours).expect("pretty") + "\n";
+    let golden =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/providers-schema.json");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, &got).expect("write golden");
+    }
+    let want = std::fs::read_to_string(&golden).expect("read golden");
+    assert!(
+        got == want,
+        "the provider schema changed; if on purpose, regenerate {} (see the test's doc)",
+        golden.display()
+    );
+}
