@@ -42,16 +42,11 @@ pub fn plan(req: &PlanRequest) -> Plan {
     let mut planned = req.proposed.clone();
     let config = &req.config;
     if req.prior.is_null() {
-        planned.set("id", Value::unknown());
-        planned.set("token", Value::unknown());
-        if attr(config, "description").is_null() {
-            planned.set("description", Value::unknown());
-        }
+        // The engine's baseline already made every computed attribute the configuration
+        // leaves null unknown (id, token, description, default_api_version); of those, only
+        // `service_token` is predictable.
         if attr(config, "service_token").is_null() {
             planned.set("service_token", Value::Bool(false));
-        }
-        if attr(config, "default_api_version").is_null() {
-            planned.set("default_api_version", Value::unknown());
         }
         out.planned = planned;
         return out;
@@ -90,10 +85,16 @@ mod tests {
         v
     }
 
+    /// The request as the engine passes it on: a create's proposed value has the baseline.
     fn req(prior: Value, proposed: Value) -> PlanRequest {
+        let config = proposed.clone();
+        let mut proposed = proposed;
+        if prior.is_null() {
+            crate::framework::engine::plan_baseline(&schema(), &mut proposed, &config);
+        }
         PlanRequest {
             prior,
-            config: proposed.clone(),
+            config,
             proposed,
             prior_private: vec![],
         }

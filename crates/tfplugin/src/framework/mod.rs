@@ -6,6 +6,7 @@
 #[cfg(test)]
 mod codec_tests;
 pub mod diagnostics;
+pub mod engine;
 pub mod json;
 pub mod msgpack;
 pub mod number;

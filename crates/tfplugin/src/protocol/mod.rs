@@ -3,6 +3,7 @@
 //! [`convert`]; [`server`] holds the short, uniform RPC handlers.
 
 pub mod convert;
+mod guard;
 pub mod server;
 
 /// Code generated from `proto/` by `build.rs`. Only this layer (and the

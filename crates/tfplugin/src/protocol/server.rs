@@ -1,105 +1,45 @@
 //! The tfplugin5 `Provider` service. Each handler is the same short shape:
 //! look up the type and schema, decode the request values, call the
-//! framework, encode the result. Panics inside a handler become an error
+//! engine, encode the result; policy lives in the engine. Panics inside a handler become an error
 //! diagnostic (the plugin keeps serving); `Stop` cancels in-flight work but
 //! never stops the server.
 
-use super::convert::{decode_value, diagnostics, encode_value};
+use super::convert::diagnostics;
+use super::guard::{HasDiagnostics, decode_or_return, encode_into, guarded, lookup_or_return};
 use super::proto::tfplugin5 as pb;
-use crate::framework::provider::{ApplyRequest, Ctx, DataSource, PlanRequest, Provider, Resource};
-use crate::framework::{Diagnostic, Diagnostics, Schema, Type, Value, json};
-use futures::FutureExt;
+use crate::framework::engine::{Engine, RawState};
+use crate::framework::provider::{ApplyRequest, PlanRequest, Provider};
+use crate::framework::{Diagnostic, Diagnostics};
 use pb::provider_server::Provider as Rpc;
-use std::collections::BTreeMap;
-use std::future::Future;
-use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, Mutex};
-use tokio_util::sync::CancellationToken;
+use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
-struct Typed<T: ?Sized> {
-    imp: Arc<T>,
-    schema: Schema,
-    ty: Type,
-}
-
-/// Serves one [`Provider`] over tfplugin5.
+/// Serves one [`Provider`] over tfplugin5: converts each request into framework values,
+/// calls the [`Engine`], and converts the result back.
 pub struct ProviderService {
-    provider: Arc<dyn Provider>,
-    schema: Schema,
-    ty: Type,
-    resources: BTreeMap<String, Typed<dyn Resource>>,
-    data_sources: BTreeMap<String, Typed<dyn DataSource>>,
-    stop: Mutex<CancellationToken>,
+    engine: Engine,
 }
 
 impl ProviderService {
     pub fn new(provider: Arc<dyn Provider>) -> ProviderService {
-        let prefix = provider.type_name();
-        let resources = provider
-            .resources()
-            .into_iter()
-            .map(|r| {
-                let schema = r.schema();
-                let ty = schema.implied_type();
-                (
-                    format!("{prefix}_{}", r.name()),
-                    Typed { imp: r, schema, ty },
-                )
-            })
-            .collect();
-        let data_sources = provider
-            .data_sources()
-            .into_iter()
-            .map(|d| {
-                let schema = d.schema();
-                let ty = schema.implied_type();
-                (
-                    format!("{prefix}_{}", d.name()),
-                    Typed { imp: d, schema, ty },
-                )
-            })
-            .collect();
-        let schema = provider.schema();
-        let ty = schema.implied_type();
         ProviderService {
-            provider,
-            schema,
-            ty,
-            resources,
-            data_sources,
-            stop: Mutex::new(CancellationToken::new()),
+            engine: Engine::new(provider),
         }
-    }
-
-    fn ctx(&self) -> Ctx {
-        let cancel = self.stop.lock().map(|t| t.clone()).unwrap_or_default();
-        Ctx { cancel }
-    }
-
-    fn resource(&self, name: &str) -> Result<&Typed<dyn Resource>, Diagnostics> {
-        self.resources
-            .get(name)
-            .ok_or_else(|| unknown_type("resource", name))
-    }
-
-    fn data_source(&self, name: &str) -> Result<&Typed<dyn DataSource>, Diagnostics> {
-        self.data_sources
-            .get(name)
-            .ok_or_else(|| unknown_type("data source", name))
     }
 
     /// The full schema response (also used by `GetMetadata`).
     fn schema_response(&self) -> pb::get_provider_schema::Response {
         pb::get_provider_schema::Response {
-            provider: Some((&self.schema).into()),
+            provider: Some((&self.engine.provider().schema).into()),
             resource_schemas: self
-                .resources
+                .engine
+                .resources()
                 .iter()
                 .map(|(k, r)| (k.clone(), (&r.schema).into()))
                 .collect(),
             data_source_schemas: self
-                .data_sources
+                .engine
+                .data_sources()
                 .iter()
                 .map(|(k, d)| (k.clone(), (&d.schema).into()))
                 .collect(),
@@ -117,120 +57,12 @@ fn capabilities() -> pb::ServerCapabilities {
     }
 }
 
-fn unknown_type(kind: &str, name: &str) -> Diagnostics {
-    Diagnostic::error(
-        format!("Unknown {kind} type"),
-        format!("This provider has no {kind} type {name:?}. Check the type name and the provider version."),
-    )
-    .into()
-}
-
 fn unsupported(what: &str) -> Diagnostics {
     Diagnostic::error(
         format!("{what} not supported"),
         format!("This provider does not offer {what}."),
     )
     .into()
-}
-
-/// Response messages that carry diagnostics, so a panic or a lookup failure
-/// can be reported in any of them.
-trait HasDiagnostics: Default {
-    fn diagnostics_mut(&mut self) -> &mut Vec<pb::Diagnostic>;
-    fn from_diagnostics(d: &Diagnostics) -> Self {
-        let mut r = Self::default();
-        *r.diagnostics_mut() = diagnostics(d);
-        r
-    }
-}
-
-macro_rules! has_diagnostics {
-    ($($t:ty),* $(,)?) => {$(
-        impl HasDiagnostics for $t {
-            fn diagnostics_mut(&mut self) -> &mut Vec<pb::Diagnostic> { &mut self.diagnostics }
-        }
-    )*};
-}
-
-has_diagnostics!(
-    pb::get_metadata::Response,
-    pb::get_provider_schema::Response,
-    pb::prepare_provider_config::Response,
-    pb::validate_resource_type_config::Response,
-    pb::validate_data_source_config::Response,
-    pb::upgrade_resource_state::Response,
-    pb::configure::Response,
-    pb::read_resource::Response,
-    pb::plan_resource_change::Response,
-    pb::apply_resource_change::Response,
-    pb::import_resource_state::Response,
-    pb::move_resource_state::Response,
-    pb::read_data_source::Response,
-    pb::validate_ephemeral_resource_config::Response,
-    pb::open_ephemeral_resource::Response,
-    pb::renew_ephemeral_resource::Response,
-    pb::close_ephemeral_resource::Response,
-    pb::get_functions::Response,
-);
-
-/// Runs one RPC body: logs it, and turns a panic into an error diagnostic.
-async fn guarded<R, F>(rpc: &'static str, body: F) -> Result<Response<R>, Status>
-where
-    R: HasDiagnostics,
-    F: Future<Output = R>,
-{
-    tracing::debug!(rpc, "RPC started");
-    let out = match crate::logging::recovering_panics(AssertUnwindSafe(body).catch_unwind()).await {
-        Ok(r) => r,
-        Err(panic) => {
-            let msg = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            tracing::error!(rpc, panic = %msg, "RPC panicked");
-            R::from_diagnostics(
-                &Diagnostic::error(
-                    "Provider internal error",
-                    format!(
-                        "The provider panicked while handling {rpc}: {msg}. Please report this bug."
-                    ),
-                )
-                .into(),
-            )
-        }
-    };
-    tracing::debug!(rpc, "RPC finished");
-    Ok(Response::new(out))
-}
-
-/// Decodes or returns early with the diagnostic in the response type `R`.
-macro_rules! decode_or_return {
-    ($dv:expr, $ty:expr, $what:expr) => {
-        match decode_value($dv, $ty, $what) {
-            Ok(v) => v,
-            Err(d) => return HasDiagnostics::from_diagnostics(&d.into()),
-        }
-    };
-}
-
-macro_rules! lookup_or_return {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(d) => return HasDiagnostics::from_diagnostics(&d),
-        }
-    };
-}
-
-fn encode_into(d: &mut Diagnostics, v: &Value, ty: &Type, what: &str) -> Option<pb::DynamicValue> {
-    match encode_value(v, ty, what) {
-        Ok(dv) => Some(dv),
-        Err(e) => {
-            d.push(e);
-            None
-        }
-    }
 }
 
 #[tonic::async_trait]
@@ -243,14 +75,16 @@ impl Rpc for ProviderService {
             pb::get_metadata::Response {
                 server_capabilities: Some(capabilities()),
                 resources: self
-                    .resources
+                    .engine
+                    .resources()
                     .keys()
                     .map(|k| pb::get_metadata::ResourceMetadata {
                         type_name: k.clone(),
                     })
                     .collect(),
                 data_sources: self
-                    .data_sources
+                    .engine
+                    .data_sources()
                     .keys()
                     .map(|k| pb::get_metadata::DataSourceMetadata {
                         type_name: k.clone(),
@@ -275,8 +109,9 @@ impl Rpc for ProviderService {
     ) -> Result<Response<pb::prepare_provider_config::Response>, Status> {
         let req = req.into_inner();
         guarded("PrepareProviderConfig", async {
-            let config = decode_or_return!(req.config.as_ref(), &self.ty, "provider configuration");
-            let d = self.provider.validate(&config).await;
+            let ty = &self.engine.provider().ty;
+            let config = decode_or_return!(req.config.as_ref(), ty, "provider configuration");
+            let d = self.engine.validate_provider(&config).await;
             // Terraform ignores prepared_config; leaving it unset is allowed.
             pb::prepare_provider_config::Response {
                 prepared_config: None,
@@ -292,9 +127,9 @@ impl Rpc for ProviderService {
     ) -> Result<Response<pb::validate_resource_type_config::Response>, Status> {
         let req = req.into_inner();
         guarded("ValidateResourceTypeConfig", async {
-            let r = lookup_or_return!(self.resource(&req.type_name));
+            let r = lookup_or_return!(self.engine.resource(&req.type_name));
             let config = decode_or_return!(req.config.as_ref(), &r.ty, "resource configuration");
-            let d = r.imp.validate(&config).await;
+            let d = self.engine.validate_resource(&req.type_name, &config).await;
             pb::validate_resource_type_config::Response {
                 diagnostics: diagnostics(&d),
             }
@@ -308,10 +143,13 @@ impl Rpc for ProviderService {
     ) -> Result<Response<pb::validate_data_source_config::Response>, Status> {
         let req = req.into_inner();
         guarded("ValidateDataSourceConfig", async {
-            let ds = lookup_or_return!(self.data_source(&req.type_name));
+            let ds = lookup_or_return!(self.engine.data_source(&req.type_name));
             let config =
                 decode_or_return!(req.config.as_ref(), &ds.ty, "data source configuration");
-            let d = ds.imp.validate(&config).await;
+            let d = self
+                .engine
+                .validate_data_source(&req.type_name, &config)
+                .await;
             pb::validate_data_source_config::Response {
                 diagnostics: diagnostics(&d),
             }
@@ -325,40 +163,22 @@ impl Rpc for ProviderService {
     ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
         let req = req.into_inner();
         guarded("UpgradeResourceState", async {
-            let r = lookup_or_return!(self.resource(&req.type_name));
+            let r = lookup_or_return!(self.engine.resource(&req.type_name));
             let raw = req.raw_state.unwrap_or_default();
-            if raw.json.is_empty() {
-                let d = if raw.flatmap.is_empty() {
-                    Diagnostics::new()
-                } else {
-                    Diagnostic::error(
-                        "Unsupported legacy state",
-                        "This state was written by Terraform 0.11 or older (flatmap format). Upgrade it with Terraform 0.12–0.15 and the official provider first.",
-                    )
-                    .into()
-                };
-                return pb::upgrade_resource_state::Response { upgraded_state: None, diagnostics: diagnostics(&d) };
+            let raw = RawState {
+                flatmap: !raw.flatmap.is_empty(),
+                json: raw.json,
+            };
+            let (value, mut d) = self
+                .engine
+                .upgrade_resource_state(&req.type_name, req.version, &raw)
+                .await;
+            let upgraded_state =
+                value.and_then(|v| encode_into(&mut d, &v, &r.ty, "upgraded state"));
+            pb::upgrade_resource_state::Response {
+                upgraded_state,
+                diagnostics: diagnostics(&d),
             }
-            let parsed: serde_json::Value = match serde_json::from_slice(&raw.json) {
-                Ok(j) => j,
-                Err(e) => {
-                    return HasDiagnostics::from_diagnostics(
-                        &Diagnostic::error("Invalid stored state", format!("The state of this resource is not valid JSON: {e}.")).into(),
-                    );
-                }
-            };
-            let (value, mut d) = match r.imp.upgrade(req.version, &parsed).await {
-                Some(done) => done,
-                None => match json::from_json(&parsed, &r.ty, json::ObjectMode::Lenient, &Default::default()) {
-                    Ok(v) => (v, Diagnostics::new()),
-                    Err(e) => (
-                        Value::Null,
-                        Diagnostic::error("Invalid stored state", format!("The stored state does not match the schema: {e}.")).into(),
-                    ),
-                },
-            };
-            let upgraded_state = if d.has_errors() { None } else { encode_into(&mut d, &value, &r.ty, "upgraded state") };
-            pb::upgrade_resource_state::Response { upgraded_state, diagnostics: diagnostics(&d) }
         })
         .await
     }
@@ -369,11 +189,9 @@ impl Rpc for ProviderService {
     ) -> Result<Response<pb::configure::Response>, Status> {
         let req = req.into_inner();
         guarded("Configure", async {
-            let config = decode_or_return!(req.config.as_ref(), &self.ty, "provider configuration");
-            let d = self
-                .provider
-                .configure(&self.ctx(), &req.terraform_version, &config)
-                .await;
+            let ty = &self.engine.provider().ty;
+            let config = decode_or_return!(req.config.as_ref(), ty, "provider configuration");
+            let d = self.engine.configure(&req.terraform_version, &config).await;
             pb::configure::Response {
                 diagnostics: diagnostics(&d),
             }
@@ -387,9 +205,12 @@ impl Rpc for ProviderService {
     ) -> Result<Response<pb::read_resource::Response>, Status> {
         let req = req.into_inner();
         guarded("ReadResource", async {
-            let r = lookup_or_return!(self.resource(&req.type_name));
+            let r = lookup_or_return!(self.engine.resource(&req.type_name));
             let state = decode_or_return!(req.current_state.as_ref(), &r.ty, "current state");
-            let mut out = r.imp.read(&self.ctx(), state, req.private).await;
+            let mut out = self
+                .engine
+                .read_resource(&req.type_name, state, req.private)
+                .await;
             let new_state = encode_into(&mut out.diagnostics, &out.state, &r.ty, "state");
             pb::read_resource::Response {
                 new_state,
@@ -407,15 +228,15 @@ impl Rpc for ProviderService {
     ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
         let req = req.into_inner();
         guarded("PlanResourceChange", async {
-            let r = lookup_or_return!(self.resource(&req.type_name));
+            let r = lookup_or_return!(self.engine.resource(&req.type_name));
             let prior = decode_or_return!(req.prior_state.as_ref(), &r.ty, "prior state");
             let proposed =
                 decode_or_return!(req.proposed_new_state.as_ref(), &r.ty, "proposed new state");
             let config = decode_or_return!(req.config.as_ref(), &r.ty, "configuration");
-            let mut plan = r
-                .imp
-                .plan(
-                    &self.ctx(),
+            let mut plan = self
+                .engine
+                .plan_resource(
+                    &req.type_name,
                     PlanRequest {
                         prior,
                         proposed,
@@ -444,14 +265,14 @@ impl Rpc for ProviderService {
     ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
         let req = req.into_inner();
         guarded("ApplyResourceChange", async {
-            let r = lookup_or_return!(self.resource(&req.type_name));
+            let r = lookup_or_return!(self.engine.resource(&req.type_name));
             let prior = decode_or_return!(req.prior_state.as_ref(), &r.ty, "prior state");
             let planned = decode_or_return!(req.planned_state.as_ref(), &r.ty, "planned state");
             let config = decode_or_return!(req.config.as_ref(), &r.ty, "configuration");
-            let mut out = r
-                .imp
-                .apply(
-                    &self.ctx(),
+            let mut out = self
+                .engine
+                .apply_resource(
+                    &req.type_name,
                     ApplyRequest {
                         prior,
                         planned,
@@ -477,20 +298,20 @@ impl Rpc for ProviderService {
     ) -> Result<Response<pb::import_resource_state::Response>, Status> {
         let req = req.into_inner();
         guarded("ImportResourceState", async {
-            let r = lookup_or_return!(self.resource(&req.type_name));
-            let mut out = r.imp.import(&self.ctx(), &req.id).await;
-            let mut imported_resources = vec![];
-            if !out.state.is_null() {
-                if let Some(state) =
-                    encode_into(&mut out.diagnostics, &out.state, &r.ty, "imported state")
-                {
-                    imported_resources.push(pb::import_resource_state::ImportedResource {
-                        type_name: req.type_name.clone(),
-                        state: Some(state),
-                        private: out.private,
-                    });
-                }
-            }
+            let r = lookup_or_return!(self.engine.resource(&req.type_name));
+            let mut out = self.engine.import_resource(&req.type_name, &req.id).await;
+            let state = out
+                .state
+                .as_ref()
+                .and_then(|v| encode_into(&mut out.diagnostics, v, &r.ty, "imported state"));
+            let imported_resources = state
+                .map(|state| pb::import_resource_state::ImportedResource {
+                    type_name: req.type_name.clone(),
+                    state: Some(state),
+                    private: out.private,
+                })
+                .into_iter()
+                .collect();
             pb::import_resource_state::Response {
                 imported_resources,
                 diagnostics: diagnostics(&out.diagnostics),
@@ -516,15 +337,11 @@ impl Rpc for ProviderService {
     ) -> Result<Response<pb::read_data_source::Response>, Status> {
         let req = req.into_inner();
         guarded("ReadDataSource", async {
-            let ds = lookup_or_return!(self.data_source(&req.type_name));
+            let ds = lookup_or_return!(self.engine.data_source(&req.type_name));
             let config =
                 decode_or_return!(req.config.as_ref(), &ds.ty, "data source configuration");
-            let (state, mut d) = ds.imp.read(&self.ctx(), config).await;
-            let state = if d.has_errors() {
-                None
-            } else {
-                encode_into(&mut d, &state, &ds.ty, "data source state")
-            };
+            let (state, mut d) = self.engine.read_data_source(&req.type_name, config).await;
+            let state = state.and_then(|v| encode_into(&mut d, &v, &ds.ty, "data source state"));
             pb::read_data_source::Response {
                 state,
                 diagnostics: diagnostics(&d),
@@ -604,11 +421,7 @@ impl Rpc for ProviderService {
         _req: Request<pb::stop::Request>,
     ) -> Result<Response<pb::stop::Response>, Status> {
         tracing::info!(rpc = "Stop", "cancelling in-flight operations");
-        if let Ok(mut t) = self.stop.lock() {
-            t.cancel();
-            // Later calls (e.g. a long-lived debug-mode process) start afresh.
-            *t = CancellationToken::new();
-        }
+        self.engine.stop();
         Ok(Response::new(pb::stop::Response {
             error: String::new(),
         }))

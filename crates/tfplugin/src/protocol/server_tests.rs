@@ -2,7 +2,9 @@
 //! undecodable values and Stop.
 
 use super::*;
-use crate::framework::{Attribute, Block, Outcome, Plan};
+use crate::framework::provider::{Ctx, DataSource, Resource};
+use crate::framework::{Attribute, Block, Outcome, Plan, Schema, Type, Value};
+use crate::protocol::convert::encode_value;
 
 struct Panicky;
 
@@ -121,11 +123,14 @@ async fn undecodable_values_are_diagnostics() {
 #[tokio::test]
 async fn stop_cancels_in_flight_contexts_only() {
     let svc = service();
-    let before = svc.ctx();
+    let before = svc.engine.ctx();
     svc.stop(Request::new(pb::stop::Request {})).await.unwrap();
     assert!(
         before.cancel.is_cancelled(),
         "in-flight work sees the cancellation"
     );
-    assert!(!svc.ctx().cancel.is_cancelled(), "later calls start afresh");
+    assert!(
+        !svc.engine.ctx().cancel.is_cancelled(),
+        "later calls start afresh"
+    );
 }

@@ -1,0 +1,329 @@
+//! The engine between the protocol and a provider: one registry of every kind a provider
+//! serves, and the policy that is the same for every provider — looking types up, the
+//! state-upgrade path, the plan baseline, import and data-source result shapes, and
+//! cancellation. The protocol layer only converts tfplugin5 messages to and from the
+//! framework values these methods take and return.
+
+use super::diagnostics::{Diagnostic, Diagnostics};
+use super::json::{self, ObjectMode};
+use super::path::AttributePath;
+use super::provider::{
+    ApplyRequest, Ctx, DataSource, Outcome, Plan, PlanRequest, Provider, Resource,
+};
+use super::schema::Schema;
+use super::types::Type;
+use super::value::Value;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use tokio_util::sync::CancellationToken;
+
+/// One registered kind (a resource or a data source): its implementation and schema,
+/// with the value type the schema implies (computed once).
+pub struct Kind<T: ?Sized> {
+    /// The implementation.
+    pub imp: Arc<T>,
+    /// Its schema.
+    pub schema: Schema,
+    /// `schema.implied_type()`.
+    pub ty: Type,
+}
+
+impl<T: ?Sized> Kind<T> {
+    fn new(imp: Arc<T>, schema: Schema) -> Self {
+        let ty = schema.implied_type();
+        Kind { imp, schema, ty }
+    }
+}
+
+/// Full type name (`<provider>_<name>`) → kind.
+pub type Registry<T> = BTreeMap<String, Kind<T>>;
+
+/// State as Terraform stored it, before any decoding.
+#[derive(Clone, Debug, Default)]
+pub struct RawState {
+    /// The JSON form (Terraform 0.12 and later).
+    pub json: Vec<u8>,
+    /// Whether the legacy flatmap form (Terraform 0.11) was sent instead.
+    pub flatmap: bool,
+}
+
+/// What an import produced: the state to record (if any) and its private bytes.
+#[derive(Clone, Debug, Default)]
+pub struct Imported {
+    /// `None` when the resource produced no object (an error, or nothing to import).
+    pub state: Option<Value>,
+    /// Private bytes to store with it.
+    pub private: Vec<u8>,
+    /// Diagnostics.
+    pub diagnostics: Diagnostics,
+}
+
+/// Serves one [`Provider`]: every RPC of the protocol maps to one method here.
+pub struct Engine {
+    provider: Arc<dyn Provider>,
+    provider_kind: Kind<dyn Provider>,
+    resources: Registry<dyn Resource>,
+    data_sources: Registry<dyn DataSource>,
+    stop: Mutex<CancellationToken>,
+}
+
+impl Engine {
+    /// Registers the provider and every kind it serves, under `<type_name>_<name>`.
+    pub fn new(provider: Arc<dyn Provider>) -> Engine {
+        let prefix = provider.type_name();
+        let full = |name: &str| format!("{prefix}_{name}");
+        let resources = provider
+            .resources()
+            .into_iter()
+            .map(|r| (full(r.name()), Kind::new(Arc::clone(&r), r.schema())))
+            .collect();
+        let data_sources = provider
+            .data_sources()
+            .into_iter()
+            .map(|d| (full(d.name()), Kind::new(Arc::clone(&d), d.schema())))
+            .collect();
+        Engine {
+            provider_kind: Kind::new(Arc::clone(&provider), provider.schema()),
+            provider,
+            resources,
+            data_sources,
+            stop: Mutex::new(CancellationToken::new()),
+        }
+    }
+
+    /// The provider block's schema and type.
+    pub fn provider(&self) -> &Kind<dyn Provider> {
+        &self.provider_kind
+    }
+
+    /// Every managed resource type.
+    pub fn resources(&self) -> &Registry<dyn Resource> {
+        &self.resources
+    }
+
+    /// Every data source type.
+    pub fn data_sources(&self) -> &Registry<dyn DataSource> {
+        &self.data_sources
+    }
+
+    /// A managed resource type, or the diagnostic for an unknown one.
+    pub fn resource(&self, name: &str) -> Result<&Kind<dyn Resource>, Diagnostics> {
+        self.resources
+            .get(name)
+            .ok_or_else(|| unknown_type("resource", name))
+    }
+
+    /// A data source type, or the diagnostic for an unknown one.
+    pub fn data_source(&self, name: &str) -> Result<&Kind<dyn DataSource>, Diagnostics> {
+        self.data_sources
+            .get(name)
+            .ok_or_else(|| unknown_type("data source", name))
+    }
+
+    /// The context for one call: cancelled when Terraform calls `Stop`.
+    pub fn ctx(&self) -> Ctx {
+        let cancel = self
+            .stop
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        Ctx { cancel }
+    }
+
+    /// `Stop`: cancels the calls in flight; later calls start afresh (a long-lived
+    /// debug-mode process keeps serving).
+    pub fn stop(&self) {
+        let mut t = self.stop.lock().unwrap_or_else(PoisonError::into_inner);
+        t.cancel();
+        *t = CancellationToken::new();
+    }
+
+    /// Validates the provider block.
+    pub async fn validate_provider(&self, config: &Value) -> Diagnostics {
+        self.provider.validate(config).await
+    }
+
+    /// Configures the provider.
+    pub async fn configure(&self, terraform_version: &str, config: &Value) -> Diagnostics {
+        self.provider
+            .configure(&self.ctx(), terraform_version, config)
+            .await
+    }
+
+    /// Validates a resource's configuration.
+    pub async fn validate_resource(&self, name: &str, config: &Value) -> Diagnostics {
+        match self.resource(name) {
+            Ok(r) => r.imp.validate(config).await,
+            Err(d) => d,
+        }
+    }
+
+    /// Validates a data source's configuration.
+    pub async fn validate_data_source(&self, name: &str, config: &Value) -> Diagnostics {
+        match self.data_source(name) {
+            Ok(d) => d.imp.validate(config).await,
+            Err(d) => d,
+        }
+    }
+
+    /// Brings stored state to the current schema: legacy flatmap state is refused; the
+    /// resource's own upgrade runs first; without one, the JSON is decoded leniently as the
+    /// current schema (attributes it no longer has are dropped). `None` on error.
+    pub async fn upgrade_resource_state(
+        &self,
+        name: &str,
+        version: i64,
+        raw: &RawState,
+    ) -> (Option<Value>, Diagnostics) {
+        let r = match self.resource(name) {
+            Ok(r) => r,
+            Err(d) => return (None, d),
+        };
+        if raw.json.is_empty() {
+            if !raw.flatmap {
+                return (None, Diagnostics::new());
+            }
+            return (
+                None,
+                Diagnostic::error(
+                    "Unsupported legacy state",
+                    "This state was written by Terraform 0.11 or older (flatmap format). Upgrade it with Terraform 0.12–0.15 and the official provider first.",
+                )
+                .into(),
+            );
+        }
+        let parsed: serde_json::Value = match serde_json::from_slice(&raw.json) {
+            Ok(j) => j,
+            Err(e) => {
+                let d = Diagnostic::error(
+                    "Invalid stored state",
+                    format!("The state of this resource is not valid JSON: {e}."),
+                );
+                return (None, d.into());
+            }
+        };
+        let (value, d) = match r.imp.upgrade(version, &parsed).await {
+            Some(done) => done,
+            None => {
+                match json::from_json(&parsed, &r.ty, ObjectMode::Lenient, &AttributePath::root()) {
+                    Ok(v) => (v, Diagnostics::new()),
+                    Err(e) => (
+                        Value::Null,
+                        Diagnostic::error(
+                            "Invalid stored state",
+                            format!("The stored state does not match the schema: {e}."),
+                        )
+                        .into(),
+                    ),
+                }
+            }
+        };
+        if d.has_errors() {
+            (None, d)
+        } else {
+            (Some(value), d)
+        }
+    }
+
+    /// Refreshes a resource.
+    pub async fn read_resource(&self, name: &str, state: Value, private: Vec<u8>) -> Outcome {
+        match self.resource(name) {
+            Ok(r) => r.imp.read(&self.ctx(), state, private).await,
+            Err(diagnostics) => Outcome {
+                diagnostics,
+                ..Outcome::default()
+            },
+        }
+    }
+
+    /// Plans a change. On create, the proposed value reaching the resource already has the
+    /// [`plan_baseline`]: every computed attribute the configuration leaves null is unknown.
+    pub async fn plan_resource(&self, name: &str, mut req: PlanRequest) -> Plan {
+        let r = match self.resource(name) {
+            Ok(r) => r,
+            Err(diagnostics) => {
+                return Plan {
+                    diagnostics,
+                    ..Plan::default()
+                };
+            }
+        };
+        if req.prior.is_null() && !req.proposed.is_null() {
+            plan_baseline(&r.schema, &mut req.proposed, &req.config);
+        }
+        r.imp.plan(&self.ctx(), req).await
+    }
+
+    /// Applies a planned change (null planned: destroy).
+    pub async fn apply_resource(&self, name: &str, req: ApplyRequest) -> Outcome {
+        match self.resource(name) {
+            Ok(r) => r.imp.apply(&self.ctx(), req).await,
+            Err(diagnostics) => Outcome {
+                diagnostics,
+                ..Outcome::default()
+            },
+        }
+    }
+
+    /// Imports by ID; a null state from the resource means nothing was imported.
+    pub async fn import_resource(&self, name: &str, id: &str) -> Imported {
+        let r = match self.resource(name) {
+            Ok(r) => r,
+            Err(diagnostics) => {
+                return Imported {
+                    diagnostics,
+                    ..Imported::default()
+                };
+            }
+        };
+        let out = r.imp.import(&self.ctx(), id).await;
+        Imported {
+            state: (!out.state.is_null()).then_some(out.state),
+            private: out.private,
+            diagnostics: out.diagnostics,
+        }
+    }
+
+    /// Reads a data source; an error yields no state at all (never a partial object).
+    pub async fn read_data_source(
+        &self,
+        name: &str,
+        config: Value,
+    ) -> (Option<Value>, Diagnostics) {
+        let ds = match self.data_source(name) {
+            Ok(d) => d,
+            Err(d) => return (None, d),
+        };
+        let (state, d) = ds.imp.read(&self.ctx(), config).await;
+        if d.has_errors() {
+            (None, d)
+        } else {
+            (Some(state), d)
+        }
+    }
+}
+
+/// The generic plan baseline for a create: every top-level computed attribute whose
+/// configuration is null becomes unknown (Terraform's proposed value has it null). A
+/// resource's `plan` then sets what it can predict.
+pub fn plan_baseline(schema: &Schema, proposed: &mut Value, config: &Value) {
+    for a in schema.block.attributes.iter().filter(|a| a.computed) {
+        let configured = config.get(&a.name).is_some_and(|v| !v.is_null());
+        if !configured {
+            proposed.set(&a.name, Value::unknown());
+        }
+    }
+}
+
+/// The diagnostic for a type name the provider does not serve.
+pub fn unknown_type(kind: &str, name: &str) -> Diagnostics {
+    Diagnostic::error(
+        format!("Unknown {kind} type"),
+        format!("This provider has no {kind} type {name:?}. Check the type name and the provider version."),
+    )
+    .into()
+}
+
+#[cfg(test)]
+#[path = "engine_tests.rs"]
+mod tests;

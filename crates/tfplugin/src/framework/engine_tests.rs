@@ -1,0 +1,409 @@
+//! The engine on its own: a small typed resource (two attributes, one nested block) and a
+//! data source, driven through plan, apply, read, import and upgrade with no protocol and
+//! no real service behind them — proof that the framework stands alone.
+
+use super::*;
+use crate::framework::typed::field;
+use crate::framework::{Attribute, Block, FromValue, NestedBlock, Nesting};
+use async_trait::async_trait;
+
+/// One `tag { key = … }` block.
+#[derive(Clone, Debug, PartialEq)]
+struct Tag {
+    key: String,
+}
+
+/// The `example_note` resource as a Rust struct.
+#[derive(Clone, Debug, PartialEq, Default)]
+struct Note {
+    id: Option<String>,
+    text: String,
+    tags: Vec<Tag>,
+}
+
+impl FromValue for Tag {
+    fn from_value(v: &Value, p: &AttributePath) -> Result<Self, Diagnostic> {
+        Ok(Tag {
+            key: field(v, p, "key")?,
+        })
+    }
+}
+
+impl FromValue for Note {
+    fn from_value(v: &Value, p: &AttributePath) -> Result<Self, Diagnostic> {
+        Ok(Note {
+            id: field(v, p, "id")?,
+            text: field(v, p, "text")?,
+            tags: field::<Option<Vec<Tag>>>(v, p, "tag")?.unwrap_or_default(),
+        })
+    }
+}
+
+impl Note {
+    fn to_value(&self) -> Value {
+        Value::object([
+            (
+                "id",
+                self.id.as_deref().map(Value::string).unwrap_or(Value::Null),
+            ),
+            ("text", Value::string(&self.text)),
+            (
+                "tag",
+                Value::List(
+                    self.tags
+                        .iter()
+                        .map(|t| Value::object([("key", Value::string(&t.key))]))
+                        .collect(),
+                ),
+            ),
+        ])
+    }
+}
+
+fn note_schema() -> Schema {
+    Schema {
+        version: 1,
+        block: Block {
+            attributes: vec![
+                Attribute::computed("id", Type::String, "ID."),
+                Attribute::required("text", Type::String, "Text."),
+            ],
+            blocks: vec![NestedBlock::new(
+                "tag",
+                Nesting::List,
+                Block {
+                    attributes: vec![Attribute::required("key", Type::String, "Key.")],
+                    ..Block::default()
+                },
+            )],
+            ..Block::default()
+        },
+    }
+}
+
+/// Notes kept in memory: the "service".
+#[derive(Default)]
+struct Notes {
+    store: Mutex<BTreeMap<String, Note>>,
+}
+
+impl Notes {
+    fn get(&self, id: &str) -> Option<Note> {
+        self.store.lock().ok()?.get(id).cloned()
+    }
+}
+
+#[async_trait]
+impl Resource for Notes {
+    fn name(&self) -> &'static str {
+        "note"
+    }
+    fn schema(&self) -> Schema {
+        note_schema()
+    }
+    async fn read(&self, _: &Ctx, state: Value, private: Vec<u8>) -> Outcome {
+        let note = Note::from_value(&state, &AttributePath::root()).unwrap_or_default();
+        let found = note.id.as_deref().and_then(|id| self.get(id));
+        Outcome {
+            state: found.map(|n| n.to_value()).unwrap_or(Value::Null),
+            private,
+            ..Outcome::default()
+        }
+    }
+    async fn plan(&self, _: &Ctx, req: PlanRequest) -> Plan {
+        Plan {
+            planned: req.proposed,
+            ..Plan::default()
+        }
+    }
+    async fn apply(&self, _: &Ctx, req: ApplyRequest) -> Outcome {
+        let mut o = Outcome::default();
+        let mut store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        if req.planned.is_null() {
+            if let Ok(Note { id: Some(id), .. }) =
+                Note::from_value(&req.prior, &AttributePath::root())
+            {
+                store.remove(&id);
+            }
+            return o;
+        }
+        match Note::from_value(&req.config, &AttributePath::root()) {
+            Ok(mut note) => {
+                let prior = Note::from_value(&req.prior, &AttributePath::root()).ok();
+                note.id = prior
+                    .and_then(|p| p.id)
+                    .or_else(|| Some(format!("n{}", store.len() + 1)));
+                store.insert(note.id.clone().unwrap_or_default(), note.clone());
+                o.state = note.to_value();
+            }
+            Err(d) => o.diagnostics.push(d),
+        }
+        o
+    }
+    async fn import(&self, _: &Ctx, id: &str) -> Outcome {
+        Outcome {
+            state: self.get(id).map(|n| n.to_value()).unwrap_or(Value::Null),
+            ..Outcome::default()
+        }
+    }
+}
+
+/// A data source that fails for `text = "fail"` after producing a value.
+struct Echo;
+
+#[async_trait]
+impl DataSource for Echo {
+    fn name(&self) -> &'static str {
+        "echo"
+    }
+    fn schema(&self) -> Schema {
+        Schema {
+            version: 0,
+            block: Block {
+                attributes: vec![Attribute::required("text", Type::String, "Text.")],
+                ..Block::default()
+            },
+        }
+    }
+    async fn read(&self, _: &Ctx, config: Value) -> (Value, Diagnostics) {
+        let mut d = Diagnostics::new();
+        if config.get("text") == Some(&Value::string("fail")) {
+            d.error("Echo failed", "asked to fail");
+        }
+        (config, d)
+    }
+}
+
+struct Example {
+    notes: Arc<Notes>,
+}
+
+#[async_trait]
+impl Provider for Example {
+    fn type_name(&self) -> &'static str {
+        "example"
+    }
+    fn schema(&self) -> Schema {
+        Schema {
+            version: 0,
+            block: Block::default(),
+        }
+    }
+    async fn validate(&self, _: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+    async fn configure(&self, _: &Ctx, _: &str, _: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        vec![self.notes.clone()]
+    }
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        vec![Arc::new(Echo)]
+    }
+}
+
+fn engine() -> (Engine, Arc<Notes>) {
+    let notes = Arc::new(Notes::default());
+    let engine = Engine::new(Arc::new(Example {
+        notes: Arc::clone(&notes),
+    }));
+    (engine, notes)
+}
+
+fn config(text: &str, tags: &[&str]) -> Value {
+    Note {
+        id: None,
+        text: text.into(),
+        tags: tags.iter().map(|k| Tag { key: (*k).into() }).collect(),
+    }
+    .to_value()
+}
+
+#[tokio::test]
+async fn a_typed_resource_lives_through_plan_apply_read_import_and_destroy() {
+    let (engine, notes) = engine();
+    assert!(engine.resources().contains_key("example_note"));
+    assert!(engine.data_sources().contains_key("example_echo"));
+
+    // Create: the baseline makes the computed `id` unknown before the resource plans.
+    let cfg = config("hello", &["a"]);
+    let plan = engine
+        .plan_resource(
+            "example_note",
+            PlanRequest {
+                prior: Value::Null,
+                proposed: cfg.clone(),
+                config: cfg.clone(),
+                prior_private: vec![],
+            },
+        )
+        .await;
+    assert!(plan.planned.get("id").is_some_and(Value::is_unknown));
+    assert_eq!(plan.planned.get("text"), Some(&Value::string("hello")));
+    let created = engine
+        .apply_resource(
+            "example_note",
+            ApplyRequest {
+                prior: Value::Null,
+                planned: plan.planned,
+                config: cfg,
+                planned_private: vec![],
+            },
+        )
+        .await;
+    assert!(
+        !created.diagnostics.has_errors(),
+        "{:?}",
+        created.diagnostics
+    );
+    let note = Note::from_value(&created.state, &AttributePath::root()).expect("typed state");
+    assert_eq!(note.id.as_deref(), Some("n1"));
+    assert_eq!(note.tags, vec![Tag { key: "a".into() }]);
+
+    // Update keeps the id (an update's plan gets no baseline).
+    let cfg = config("changed", &["a", "b"]);
+    let mut proposed = cfg.clone();
+    proposed.set("id", Value::string("n1"));
+    let plan = engine
+        .plan_resource(
+            "example_note",
+            PlanRequest {
+                prior: created.state.clone(),
+                proposed,
+                config: cfg.clone(),
+                prior_private: vec![],
+            },
+        )
+        .await;
+    assert_eq!(plan.planned.get("id"), Some(&Value::string("n1")));
+    let updated = engine
+        .apply_resource(
+            "example_note",
+            ApplyRequest {
+                prior: created.state,
+                planned: plan.planned,
+                config: cfg,
+                planned_private: vec![],
+            },
+        )
+        .await;
+    assert_eq!(notes.get("n1").map(|n| n.text), Some("changed".into()));
+
+    // Read and import see the service's object.
+    let read = engine
+        .read_resource("example_note", updated.state.clone(), b"p".to_vec())
+        .await;
+    assert_eq!(read.state, updated.state);
+    assert_eq!(read.private, b"p");
+    let imported = engine.import_resource("example_note", "n1").await;
+    assert_eq!(imported.state, Some(updated.state.clone()));
+    let missing = engine.import_resource("example_note", "nope").await;
+    assert_eq!(missing.state, None, "a null import is no object");
+
+    // Destroy, then a refresh finds nothing.
+    let gone = engine
+        .apply_resource(
+            "example_note",
+            ApplyRequest {
+                prior: updated.state.clone(),
+                planned: Value::Null,
+                config: Value::Null,
+                planned_private: vec![],
+            },
+        )
+        .await;
+    assert!(gone.state.is_null());
+    let read = engine
+        .read_resource("example_note", updated.state, vec![])
+        .await;
+    assert!(read.state.is_null());
+}
+
+#[tokio::test]
+async fn unknown_types_are_diagnostics_not_panics() {
+    let (engine, _) = engine();
+    let o = engine
+        .read_resource("example_nope", Value::Null, vec![])
+        .await;
+    assert!(o.diagnostics.has_errors());
+    let (state, d) = engine.read_data_source("example_nope", Value::Null).await;
+    assert!(state.is_none() && d.has_errors());
+    assert!(
+        engine
+            .validate_resource("nope", &Value::Null)
+            .await
+            .has_errors()
+    );
+}
+
+#[tokio::test]
+async fn a_failing_data_source_returns_no_state() {
+    let (engine, _) = engine();
+    let ok = Value::object([("text", Value::string("hi"))]);
+    let (state, d) = engine.read_data_source("example_echo", ok.clone()).await;
+    assert_eq!(state, Some(ok));
+    assert!(!d.has_errors());
+    let bad = Value::object([("text", Value::string("fail"))]);
+    let (state, d) = engine.read_data_source("example_echo", bad).await;
+    assert!(state.is_none() && d.has_errors());
+}
+
+#[tokio::test]
+async fn state_upgrade_refuses_flatmap_and_bad_json_and_decodes_leniently() {
+    let (engine, _) = engine();
+    let flat = RawState {
+        json: vec![],
+        flatmap: true,
+    };
+    let (v, d) = engine
+        .upgrade_resource_state("example_note", 0, &flat)
+        .await;
+    assert!(v.is_none() && d.has_errors());
+    let empty = RawState::default();
+    let (v, d) = engine
+        .upgrade_resource_state("example_note", 0, &empty)
+        .await;
+    assert!(v.is_none() && !d.has_errors());
+    let bad = RawState {
+        json: b"{not json".to_vec(),
+        flatmap: false,
+    };
+    let (v, d) = engine.upgrade_resource_state("example_note", 0, &bad).await;
+    assert!(v.is_none() && d.has_errors());
+    let old = RawState {
+        json: br#"{"id":"n1","text":"t","tag":[],"retired_attribute":1}"#.to_vec(),
+        flatmap: false,
+    };
+    let (v, d) = engine.upgrade_resource_state("example_note", 0, &old).await;
+    assert!(!d.has_errors(), "{d:?}");
+    let v = v.expect("upgraded");
+    assert_eq!(v.get("text"), Some(&Value::string("t")));
+    assert!(v.get("retired_attribute").is_none());
+}
+
+#[tokio::test]
+async fn stop_cancels_calls_in_flight_and_later_calls_start_afresh() {
+    let (engine, _) = engine();
+    let before = engine.ctx();
+    engine.stop();
+    assert!(before.cancel.is_cancelled());
+    assert!(!engine.ctx().cancel.is_cancelled());
+}
+
+#[test]
+fn the_plan_baseline_leaves_configured_computed_attributes_alone() {
+    let mut schema = note_schema();
+    schema.block.attributes.push(Attribute::optional_computed(
+        "label",
+        Type::String,
+        "Label.",
+    ));
+    let mut cfg = config("x", &[]);
+    cfg.set("label", Value::string("mine"));
+    let mut proposed = cfg.clone();
+    plan_baseline(&schema, &mut proposed, &cfg);
+    assert!(proposed.get("id").is_some_and(Value::is_unknown));
+    assert_eq!(proposed.get("label"), Some(&Value::string("mine")));
+    assert_eq!(proposed.get("text"), Some(&Value::string("x")));
+}

@@ -1,0 +1,118 @@
+//! What every RPC handler shares: running the body with panics turned into an error
+//! diagnostic, putting diagnostics into any response message, and the decode/lookup/encode
+//! steps that end a handler early with a diagnostic.
+
+use super::convert::{diagnostics, encode_value};
+use super::proto::tfplugin5 as pb;
+use crate::framework::{Diagnostic, Diagnostics, Type, Value};
+use futures::FutureExt;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use tonic::{Response, Status};
+
+/// Response messages that carry diagnostics, so a panic or a lookup failure
+/// can be reported in any of them.
+pub(super) trait HasDiagnostics: Default {
+    fn diagnostics_mut(&mut self) -> &mut Vec<pb::Diagnostic>;
+    fn from_diagnostics(d: &Diagnostics) -> Self {
+        let mut r = Self::default();
+        *r.diagnostics_mut() = diagnostics(d);
+        r
+    }
+}
+
+macro_rules! has_diagnostics {
+    ($($t:ty),* $(,)?) => {$(
+        impl HasDiagnostics for $t {
+            fn diagnostics_mut(&mut self) -> &mut Vec<pb::Diagnostic> { &mut self.diagnostics }
+        }
+    )*};
+}
+
+has_diagnostics!(
+    pb::get_metadata::Response,
+    pb::get_provider_schema::Response,
+    pb::prepare_provider_config::Response,
+    pb::validate_resource_type_config::Response,
+    pb::validate_data_source_config::Response,
+    pb::upgrade_resource_state::Response,
+    pb::configure::Response,
+    pb::read_resource::Response,
+    pb::plan_resource_change::Response,
+    pb::apply_resource_change::Response,
+    pb::import_resource_state::Response,
+    pb::move_resource_state::Response,
+    pb::read_data_source::Response,
+    pb::validate_ephemeral_resource_config::Response,
+    pb::open_ephemeral_resource::Response,
+    pb::renew_ephemeral_resource::Response,
+    pb::close_ephemeral_resource::Response,
+    pb::get_functions::Response,
+);
+
+/// Runs one RPC body: logs it, and turns a panic into an error diagnostic.
+pub(super) async fn guarded<R, F>(rpc: &'static str, body: F) -> Result<Response<R>, Status>
+where
+    R: HasDiagnostics,
+    F: Future<Output = R>,
+{
+    tracing::debug!(rpc, "RPC started");
+    let out = match crate::logging::recovering_panics(AssertUnwindSafe(body).catch_unwind()).await {
+        Ok(r) => r,
+        Err(panic) => {
+            let msg = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            tracing::error!(rpc, panic = %msg, "RPC panicked");
+            R::from_diagnostics(
+                &Diagnostic::error(
+                    "Provider internal error",
+                    format!(
+                        "The provider panicked while handling {rpc}: {msg}. Please report this bug."
+                    ),
+                )
+                .into(),
+            )
+        }
+    };
+    tracing::debug!(rpc, "RPC finished");
+    Ok(Response::new(out))
+}
+
+/// Decodes or returns early with the diagnostic in the response type `R`.
+macro_rules! decode_or_return {
+    ($dv:expr, $ty:expr, $what:expr) => {
+        match $crate::protocol::convert::decode_value($dv, $ty, $what) {
+            Ok(v) => v,
+            Err(d) => return $crate::protocol::guard::HasDiagnostics::from_diagnostics(&d.into()),
+        }
+    };
+}
+
+macro_rules! lookup_or_return {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(d) => return $crate::protocol::guard::HasDiagnostics::from_diagnostics(&d),
+        }
+    };
+}
+
+pub(super) fn encode_into(
+    d: &mut Diagnostics,
+    v: &Value,
+    ty: &Type,
+    what: &str,
+) -> Option<pb::DynamicValue> {
+    match encode_value(v, ty, what) {
+        Ok(dv) => Some(dv),
+        Err(e) => {
+            d.push(e);
+            None
+        }
+    }
+}
+
+pub(super) use {decode_or_return, lookup_or_return};
