@@ -6,6 +6,7 @@ use std::time::SystemTime;
 
 use thiserror::Error;
 
+use super::body::describe_size;
 use super::request::Operation;
 use crate::models::ErrorBody;
 use crate::secret::scrub;
@@ -148,8 +149,25 @@ pub enum Error {
         started_at_ms: i64,
         /// What went wrong (scrubbed).
         cause: String,
-        /// The HTTP status, when the server answered 5xx.
+        /// The HTTP status, when the server answered (5xx, or any status whose body was
+        /// over [`MAX_RESPONSE_BODY`](super::MAX_RESPONSE_BODY) and so not read).
         status: Option<u16>,
+    },
+
+    /// The server answered, but the response body is larger than the client reads
+    /// ([`MAX_RESPONSE_BODY`](super::MAX_RESPONSE_BODY)). The request was sent, so this is
+    /// not retried; for a request unsafe to repeat it is [`Error::OutcomeUnknown`] instead.
+    #[error(
+        "{operation}: the response body exceeds {} (HTTP {status}); LaunchDarkly's answers here are far smaller (the largest is a page of 25 tokens), so check that api_host is the LaunchDarkly API and that no proxy in between rewrites responses",
+        describe_size(*.limit_bytes)
+    )]
+    ResponseTooLarge {
+        /// The operation.
+        operation: Operation,
+        /// The HTTP status of the answer.
+        status: u16,
+        /// The cap that was exceeded, in bytes.
+        limit_bytes: usize,
     },
 
     /// The request could not be completed (connection failures, per-attempt timeouts).
@@ -183,9 +201,10 @@ pub enum Error {
     Decode {
         /// The operation.
         operation: Operation,
-        /// JSON path of the problem (`.` when unknown).
+        /// JSON path of the problem, like `totalCount` or `items[0]._id` (`.` for the
+        /// whole body).
         path: String,
-        /// What was wrong.
+        /// What was wrong (scrubbed, at most a few hundred characters).
         message: String,
     },
 
@@ -215,6 +234,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::OutcomeUnknown { status, .. } => *status,
+            Error::ResponseTooLarge { status, .. } => Some(*status),
             other => other.detail().map(|d| d.status),
         }
     }

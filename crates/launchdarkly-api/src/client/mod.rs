@@ -2,33 +2,43 @@
 //! custom-role lookup, with retries, a process-wide concurrency limiter, and errors that say
 //! what to do.
 //!
-//! Layout: `request` builds requests as plain data, `transport` sends one attempt, `retry`
-//! decides about retries (pure), `limiter` caps concurrency and pauses on 429, `pagination`
-//! holds the list stop rule, `error` the error type, `host` the `api_host` rules.
+//! Layout: `endpoint` describes each operation as data (method, path template, name, role
+//! action, repeat rule), `request` builds requests from it as plain data, `transport` sends
+//! one attempt and reads the body under the `body` cap, `execute` runs the attempt loop and
+//! maps its end to a result, `retry` decides about retries (pure), `limiter` caps
+//! concurrency and pauses on 429, `decode` turns bodies into models with JSON paths in its
+//! errors, `pagination` holds the list stop rule, `error` the error type, `host` the
+//! `api_host` rules.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), tfld::client::Error> {
-//! use tfld::client::{Client, ClientConfig};
+//! # async fn demo() -> Result<(), launchdarkly_api::client::Error> {
+//! use launchdarkly_api::client::{Client, ClientConfig};
 //! let client = Client::new(ClientConfig::new("app.launchdarkly.com", "api-…"))?;
 //! let tokens = client.list_all_tokens(false).await?;
 //! # Ok(()) }
 //! ```
 
+mod body;
+mod decode;
+mod endpoint;
 mod error;
+mod execute;
 mod host;
 mod limiter;
 mod pagination;
 pub mod request;
 pub mod retry;
+#[cfg(test)]
+mod test_server;
 mod transport;
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
-use serde_json::Value;
-use tokio::time::Instant;
 
+pub use body::MAX_RESPONSE_BODY;
+pub use endpoint::{Endpoint, RepeatRule};
 pub use error::{ApiErrorDetail, Error, hint_for};
 pub use host::{DEFAULT_API_HOST, normalize_api_host};
 pub use limiter::{DEFAULT_MAX_CONCURRENCY, Limiter, LimiterStats};
@@ -38,8 +48,8 @@ pub use retry::{RateLimitInfo, RetryPolicy};
 
 use crate::models::{AccessTokenPost, CustomRole, PatchOperation, Token, Tokens};
 use crate::secret::Secret;
-use retry::{AttemptOutcome, Decision, RetryReason, RetryState};
-use transport::{RawResponse, Transport};
+use decode::decode;
+use transport::Transport;
 
 /// Default per-attempt timeout (the official provider's `http_timeout` default).
 pub const DEFAULT_HTTP_TIMEOUT: Duration = Duration::from_secs(20);
@@ -107,16 +117,6 @@ struct Inner {
     limiter: Arc<Limiter>,
 }
 
-fn now_ms() -> i64 {
-    epoch_ms(SystemTime::now())
-}
-
-fn epoch_ms(t: SystemTime) -> i64 {
-    t.duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
-
 impl Client {
     /// Builds a client. Uses rustls with the platform's roots (or `SSL_CERT_FILE` /
     /// `SSL_CERT_DIR` when set), and honours `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`.
@@ -169,7 +169,7 @@ impl Client {
     pub async fn list_tokens_page(&self, params: ListParams) -> Result<Tokens, Error> {
         let req = request::list_tokens(params);
         let resp = self.execute(&req).await?;
-        decode_tokens(req.operation, &resp.body)
+        decode(req.operation, &resp.body)
     }
 
     /// Every token visible to the credential (all members' personal tokens too when
@@ -234,261 +234,11 @@ impl Client {
         let resp = self.execute(req).await?;
         decode(req.operation, &resp.body)
     }
-
-    /// Sends `req` with retries, inside the limiter and the overall deadline. Returns the
-    /// response only for a 2xx status.
-    pub async fn execute(&self, req: &ApiRequest) -> Result<RawResponse, Error> {
-        let inner = &self.inner;
-        let started_at = SystemTime::now();
-        let first_attempt = Instant::now();
-        let deadline = first_attempt + inner.overall_timeout;
-        let mut state = RetryState::default();
-        let mut attempts: u32 = 0;
-        let mut last_problem = String::from("none");
-        let mut maybe_sent_once = false;
-        let deadline_error = |attempts: u32, last: String, maybe_sent: bool| {
-            if maybe_sent && req.repeatable == Repeatable::Unsafe {
-                outcome_unknown(
-                    req,
-                    started_at,
-                    format!("overall deadline passed ({last})"),
-                    None,
-                )
-            } else {
-                Error::DeadlineExceeded {
-                    operation: req.operation,
-                    deadline_secs: inner.overall_timeout.as_secs(),
-                    attempts,
-                    last,
-                }
-            }
-        };
-        loop {
-            let Ok(permit) = tokio::time::timeout_at(deadline, inner.limiter.acquire()).await
-            else {
-                return Err(deadline_error(attempts, last_problem, maybe_sent_once));
-            };
-            attempts += 1;
-            let sent = tokio::time::timeout_at(deadline, inner.transport.send(req)).await;
-            drop(permit);
-            let result = match sent {
-                Ok(r) => r,
-                Err(_) => {
-                    return Err(deadline_error(
-                        attempts,
-                        String::from("attempt cut off by the deadline"),
-                        true,
-                    ));
-                }
-            };
-            let now = now_ms();
-            let (outcome, rate) = match &result {
-                Ok(resp) => {
-                    let rate = RateLimitInfo::from_headers(
-                        resp.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
-                        now,
-                    );
-                    if let Some(remaining) = rate.remaining {
-                        inner
-                            .limiter
-                            .observe_remaining(remaining, rate.header_wait(now));
-                    }
-                    (AttemptOutcome::Status(resp.status), rate)
-                }
-                Err(f) => {
-                    maybe_sent_once |= f.maybe_sent;
-                    let o = if f.maybe_sent {
-                        AttemptOutcome::MaybeSent
-                    } else {
-                        AttemptOutcome::NotSent
-                    };
-                    (o, RateLimitInfo::default())
-                }
-            };
-            state.elapsed = first_attempt.elapsed();
-            let decision = retry::decide(
-                &inner.policy,
-                req.repeatable,
-                state,
-                outcome,
-                &rate,
-                now,
-                rand::random::<f64>(),
-            );
-            match decision {
-                Decision::Retry {
-                    wait,
-                    pause_everyone,
-                    reason,
-                } => {
-                    last_problem = match &result {
-                        Ok(resp) => format!("HTTP {}", resp.status),
-                        Err(f) => f.message.clone(),
-                    };
-                    tracing::debug!(
-                        operation = req.operation.name(),
-                        attempt = attempts,
-                        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                        problem = %last_problem,
-                        "retrying LaunchDarkly request"
-                    );
-                    if Instant::now()
-                        .checked_add(wait)
-                        .is_none_or(|t| t > deadline)
-                    {
-                        if reason == RetryReason::RateLimited {
-                            if let Ok(resp) = &result {
-                                return Err(self.status_error(req, resp, attempts));
-                            }
-                        }
-                        return Err(deadline_error(attempts, last_problem, maybe_sent_once));
-                    }
-                    if pause_everyone {
-                        inner.limiter.pause_for(wait);
-                    }
-                    if reason == RetryReason::Conflict {
-                        state.conflicts += 1;
-                    } else {
-                        state.retries += 1;
-                    }
-                    tokio::time::sleep(wait).await;
-                }
-                Decision::Stop | Decision::Exhausted(_) => {
-                    return match result {
-                        Ok(resp) if (200..300).contains(&resp.status) => Ok(resp),
-                        Ok(resp) => {
-                            if resp.status >= 500 && req.repeatable == Repeatable::Unsafe {
-                                let detail = self.detail(req, &resp, attempts);
-                                Err(outcome_unknown(
-                                    req,
-                                    started_at,
-                                    format!(
-                                        "HTTP {} {}: {}",
-                                        detail.status, detail.code, detail.message
-                                    ),
-                                    Some(resp.status),
-                                ))
-                            } else {
-                                Err(self.status_error(req, &resp, attempts))
-                            }
-                        }
-                        Err(f) if f.maybe_sent && req.repeatable == Repeatable::Unsafe => {
-                            Err(outcome_unknown(req, started_at, f.message, None))
-                        }
-                        Err(f) => Err(Error::Transport {
-                            operation: req.operation,
-                            attempts,
-                            message: f.message,
-                        }),
-                    };
-                }
-            }
-        }
-    }
-
-    fn detail(&self, req: &ApiRequest, resp: &RawResponse, attempts: u32) -> ApiErrorDetail {
-        let hint = hint_for(
-            req.operation,
-            resp.status,
-            &self.inner.credential_source,
-            attempts,
-        );
-        ApiErrorDetail::from_response(
-            req.operation,
-            resp.status,
-            &resp.body,
-            resp.header("x-request-id").map(str::to_owned),
-            hint,
-            attempts,
-        )
-    }
-
-    fn status_error(&self, req: &ApiRequest, resp: &RawResponse, attempts: u32) -> Error {
-        Error::from_detail(self.detail(req, resp, attempts))
-    }
-}
-
-fn outcome_unknown(
-    req: &ApiRequest,
-    started_at: SystemTime,
-    cause: String,
-    status: Option<u16>,
-) -> Error {
-    Error::OutcomeUnknown {
-        operation: req.operation,
-        started_at,
-        started_at_ms: epoch_ms(started_at),
-        cause,
-        status,
-    }
-}
-
-/// Decodes a JSON body, naming the field when serde can.
-fn decode<T: DeserializeOwned>(operation: Operation, body: &[u8]) -> Result<T, Error> {
-    serde_json::from_slice(body).map_err(|e| Error::Decode {
-        operation,
-        path: String::from("."),
-        message: e.to_string(),
-    })
-}
-
-/// Decodes a token list item by item, so an error names `items[i]`.
-fn decode_tokens(operation: Operation, body: &[u8]) -> Result<Tokens, Error> {
-    let mut value: Value = decode(operation, body)?;
-    let items = match value.as_object_mut().and_then(|o| o.remove("items")) {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items,
-        Some(_) => {
-            return Err(Error::Decode {
-                operation,
-                path: String::from("items"),
-                message: String::from("expected an array"),
-            });
-        }
-    };
-    let mut page: Tokens = serde_json::from_value(value).map_err(|e| Error::Decode {
-        operation,
-        path: String::from("."),
-        message: e.to_string(),
-    })?;
-    page.items = items
-        .into_iter()
-        .enumerate()
-        .map(|(i, item)| {
-            serde_json::from_value(item).map_err(|e| Error::Decode {
-                operation,
-                path: format!("items[{i}]"),
-                message: e.to_string(),
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    Ok(page)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decode_names_the_failing_item() {
-        let body = br#"{"items":[{"_id":"a","ownerId":"o","memberId":"m","creationDate":1,"lastModified":1,"_links":{}},{"_id":"b"}],"totalCount":2}"#;
-        match decode_tokens(Operation::ListTokens, body) {
-            Err(Error::Decode { path, message, .. }) => {
-                assert_eq!(path, "items[1]");
-                assert!(message.contains("ownerId"), "{message}");
-            }
-            other => panic!("expected a decode error, got {other:?}"),
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn decoding_arbitrary_bodies_never_panics(body in proptest::collection::vec(proptest::num::u8::ANY, 0..256)) {
-            let _ = decode_tokens(Operation::ListTokens, &body);
-            let _ = decode::<Token>(Operation::GetToken, &body);
-            let _ = ApiErrorDetail::from_response(Operation::GetToken, 500, &body, None, String::new(), 1);
-        }
-    }
 
     #[test]
     fn empty_credential_is_a_config_error_naming_the_source() {

@@ -1,108 +1,12 @@
 //! Requests as plain data: every API call is first built here as an [`ApiRequest`]
 //! (operation, method, path, query, body, whether it is safe to repeat) without any I/O, so
-//! unit tests can inspect exactly what would be sent. `transport` sends them.
-
-use std::fmt;
+//! unit tests can inspect exactly what would be sent. `transport` sends them. Method, path
+//! template and repeat rule come from the operation's [`Endpoint`] descriptor (`endpoint`).
 
 use serde_json::Value;
 
+pub use super::endpoint::{Endpoint, Method, Operation, RepeatRule, Repeatable, encode_segment};
 use crate::models::{AccessTokenPost, PatchOperation};
-
-/// The LaunchDarkly operations this client performs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Operation {
-    /// `GET /api/v2/tokens`
-    ListTokens,
-    /// `POST /api/v2/tokens`
-    CreateToken,
-    /// `GET /api/v2/tokens/{id}`
-    GetToken,
-    /// `PATCH /api/v2/tokens/{id}`
-    PatchToken,
-    /// `DELETE /api/v2/tokens/{id}`
-    DeleteToken,
-    /// `POST /api/v2/tokens/{id}/reset`
-    ResetToken,
-    /// `GET /api/v2/roles/{keyOrId}`
-    GetCustomRole,
-}
-
-impl Operation {
-    /// The name used in error messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            Operation::ListTokens => "list access tokens",
-            Operation::CreateToken => "create access token",
-            Operation::GetToken => "get access token",
-            Operation::PatchToken => "update access token",
-            Operation::DeleteToken => "delete access token",
-            Operation::ResetToken => "reset access token",
-            Operation::GetCustomRole => "get custom role",
-        }
-    }
-
-    /// The LaunchDarkly role action needed (for 403 hints).
-    pub fn required_action(self) -> &'static str {
-        match self {
-            Operation::ListTokens | Operation::GetToken => {
-                "the Admin role (or a custom role on member/*:token/*) to see other members' tokens"
-            }
-            Operation::CreateToken => {
-                "the Admin role or a custom role allowing createAccessToken on member/*:token/*"
-            }
-            Operation::PatchToken => {
-                "the Admin role or a custom role allowing updateAccessTokenName/updateAccessTokenDescription/updateAccessTokenPolicy on member/*:token/*"
-            }
-            Operation::DeleteToken => {
-                "the Admin role or a custom role allowing deleteAccessToken on member/*:token/*"
-            }
-            Operation::ResetToken => {
-                "the Admin role or a custom role allowing resetAccessToken on member/*:token/*"
-            }
-            Operation::GetCustomRole => "a role that can view custom roles (e.g. reader)",
-        }
-    }
-}
-
-impl fmt::Display for Operation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// HTTP methods used by the API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Method {
-    /// GET
-    Get,
-    /// POST
-    Post,
-    /// PATCH
-    Patch,
-    /// DELETE
-    Delete,
-}
-
-impl Method {
-    /// The method as `reqwest` wants it.
-    pub fn to_reqwest(self) -> reqwest::Method {
-        match self {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Patch => reqwest::Method::PATCH,
-            Method::Delete => reqwest::Method::DELETE,
-        }
-    }
-}
-
-/// Whether a request may be sent again after a server error or a lost connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Repeatable {
-    /// Repeating it cannot change the outcome (GET, DELETE, PATCH of replace/test ops).
-    Safe,
-    /// Repeating it could act twice (create, reset, PATCH with add/remove/move/copy).
-    Unsafe,
-}
 
 /// One API request, fully described, not yet sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -145,117 +49,77 @@ impl Default for ListParams {
 /// The documented default (and our requested) page size.
 pub const DEFAULT_PAGE_LIMIT: u32 = 25;
 
-/// Percent-encodes one path segment (everything but RFC 3986 unreserved characters).
-pub fn encode_segment(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for b in segment.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
+impl ApiRequest {
+    /// A request to `operation`'s endpoint with the path filled from `segments`, no query
+    /// and no body; the builders below add those. A PATCH built this way counts as unsafe
+    /// to repeat until its builder has looked at the operations.
+    pub fn to(operation: Operation, segments: &[&str]) -> Self {
+        let endpoint = operation.endpoint();
+        ApiRequest {
+            operation,
+            method: endpoint.method,
+            path: endpoint.fill_path(segments),
+            query: Vec::new(),
+            body: None,
+            repeatable: endpoint.repeatable(false),
         }
     }
-    out
 }
 
 /// `GET /api/v2/tokens?limit=..&offset=..[&showAll=true]`
 pub fn list_tokens(params: ListParams) -> ApiRequest {
-    let mut query = vec![
+    let mut req = ApiRequest::to(Operation::ListTokens, &[]);
+    req.query = vec![
         ("limit", params.limit.to_string()),
         ("offset", params.offset.to_string()),
     ];
     if params.show_all {
-        query.push(("showAll", String::from("true")));
+        req.query.push(("showAll", String::from("true")));
     }
-    ApiRequest {
-        operation: Operation::ListTokens,
-        method: Method::Get,
-        path: String::from("/api/v2/tokens"),
-        query,
-        body: None,
-        repeatable: Repeatable::Safe,
-    }
+    req
 }
 
 /// `POST /api/v2/tokens` with an `AccessTokenPost` body. Never repeated blindly.
 pub fn create_token(body: &AccessTokenPost) -> Result<ApiRequest, serde_json::Error> {
-    Ok(ApiRequest {
-        operation: Operation::CreateToken,
-        method: Method::Post,
-        path: String::from("/api/v2/tokens"),
-        query: Vec::new(),
-        body: Some(serde_json::to_value(body)?),
-        repeatable: Repeatable::Unsafe,
-    })
+    let mut req = ApiRequest::to(Operation::CreateToken, &[]);
+    req.body = Some(serde_json::to_value(body)?);
+    Ok(req)
 }
 
 /// `GET /api/v2/tokens/{id}`
 pub fn get_token(id: &str) -> ApiRequest {
-    ApiRequest {
-        operation: Operation::GetToken,
-        method: Method::Get,
-        path: format!("/api/v2/tokens/{}", encode_segment(id)),
-        query: Vec::new(),
-        body: None,
-        repeatable: Repeatable::Safe,
-    }
+    ApiRequest::to(Operation::GetToken, &[id])
 }
 
 /// `PATCH /api/v2/tokens/{id}` with a JSON Patch array. Safe to repeat only when every
 /// operation is `replace` or `test`.
 pub fn patch_token(id: &str, ops: &[PatchOperation]) -> Result<ApiRequest, serde_json::Error> {
-    let repeatable = if ops.iter().all(PatchOperation::is_idempotent) {
-        Repeatable::Safe
-    } else {
-        Repeatable::Unsafe
-    };
-    Ok(ApiRequest {
-        operation: Operation::PatchToken,
-        method: Method::Patch,
-        path: format!("/api/v2/tokens/{}", encode_segment(id)),
-        query: Vec::new(),
-        body: Some(serde_json::to_value(ops)?),
-        repeatable,
-    })
+    let mut req = ApiRequest::to(Operation::PatchToken, &[id]);
+    req.body = Some(serde_json::to_value(ops)?);
+    req.repeatable = Operation::PatchToken
+        .endpoint()
+        .repeatable(ops.iter().all(PatchOperation::is_idempotent));
+    Ok(req)
 }
 
 /// `DELETE /api/v2/tokens/{id}`
 pub fn delete_token(id: &str) -> ApiRequest {
-    ApiRequest {
-        operation: Operation::DeleteToken,
-        method: Method::Delete,
-        path: format!("/api/v2/tokens/{}", encode_segment(id)),
-        query: Vec::new(),
-        body: None,
-        repeatable: Repeatable::Safe,
-    }
+    ApiRequest::to(Operation::DeleteToken, &[id])
 }
 
 /// `POST /api/v2/tokens/{id}/reset[?expiry=<epoch ms>]`: `expiry` is the documented query
 /// parameter (when the old secret stops working); without it the old secret dies at once.
 pub fn reset_token(id: &str, expiry_ms: Option<i64>) -> ApiRequest {
-    ApiRequest {
-        operation: Operation::ResetToken,
-        method: Method::Post,
-        path: format!("/api/v2/tokens/{}/reset", encode_segment(id)),
-        query: expiry_ms
-            .map(|e| vec![("expiry", e.to_string())])
-            .unwrap_or_default(),
-        body: None,
-        repeatable: Repeatable::Unsafe,
+    let mut req = ApiRequest::to(Operation::ResetToken, &[id]);
+    if let Some(expiry) = expiry_ms {
+        req.query.push(("expiry", expiry.to_string()));
     }
+    req
 }
 
 /// `GET /api/v2/roles/{keyOrId}`
 pub fn get_custom_role(key_or_id: &str) -> ApiRequest {
-    ApiRequest {
-        operation: Operation::GetCustomRole,
-        method: Method::Get,
-        path: format!("/api/v2/roles/{}", encode_segment(key_or_id)),
-        query: Vec::new(),
-        body: None,
-        repeatable: Repeatable::Safe,
-    }
+    ApiRequest::to(Operation::GetCustomRole, &[key_or_id])
 }
 
 #[cfg(test)]
@@ -336,5 +200,36 @@ mod tests {
             "/api/v2/roles/ci-reader_1"
         );
         assert_eq!(delete_token("x").method, Method::Delete);
+    }
+
+    #[test]
+    fn builders_follow_their_endpoint_descriptor() {
+        let patch = patch_token("p", &[PatchOperation::replace("/name", "x")]).expect("ok");
+        let create = create_token(&AccessTokenPost::default()).expect("ok");
+        for r in [
+            list_tokens(ListParams::default()),
+            create,
+            get_token("g"),
+            patch,
+            delete_token("d"),
+            reset_token("r", None),
+            get_custom_role("c"),
+        ] {
+            let e = r.operation.endpoint();
+            assert_eq!(r.method, e.method, "{:?}", r.operation);
+            assert!(!r.path.contains('{'), "{}", r.path);
+            assert_eq!(
+                r.path.matches('/').count(),
+                e.path.matches('/').count(),
+                "{} vs {}",
+                r.path,
+                e.path
+            );
+        }
+        // Built without a body, a PATCH is conservatively unsafe to repeat.
+        assert_eq!(
+            ApiRequest::to(Operation::PatchToken, &["t"]).repeatable,
+            Repeatable::Unsafe
+        );
     }
 }

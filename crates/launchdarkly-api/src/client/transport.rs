@@ -1,11 +1,13 @@
 //! The one place where requests go on the wire: turns an [`ApiRequest`] into an HTTP request
 //! with the LaunchDarkly headers, sends it once with the per-attempt timeout, and reads the
-//! whole response. Retrying, limiting and error mapping live in the caller.
+//! response body chunk by chunk under the [`MAX_RESPONSE_BODY`] cap (`body`). Retrying,
+//! limiting and error mapping live in the caller.
 
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 
+use super::body::{CappedBody, MAX_RESPONSE_BODY, TooLarge};
 use super::request::ApiRequest;
 use crate::models::API_VERSION;
 use crate::secret::{Secret, scrub};
@@ -31,13 +33,40 @@ impl RawResponse {
     }
 }
 
-/// Why an attempt produced no response.
-#[derive(Debug, Clone)]
-pub struct TransportFailure {
-    /// False when the connection was never established (nothing was sent).
-    pub maybe_sent: bool,
-    /// What happened (scrubbed).
-    pub message: String,
+/// Why an attempt produced no usable response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportFailure {
+    /// The connection was never established: nothing was sent. (Scrubbed message.)
+    NotSent(String),
+    /// The request may have reached the server: a timeout, a reset connection, a cut-off
+    /// body. (Scrubbed message.)
+    MaybeSent(String),
+    /// The server answered `status`, but the body is larger than `limit` bytes, so it was
+    /// not read. The request was sent; reading it again would not help.
+    BodyTooLarge {
+        /// The HTTP status of the answer.
+        status: u16,
+        /// The cap that was exceeded.
+        limit: usize,
+    },
+}
+
+impl TransportFailure {
+    /// Whether the request may have reached the server.
+    pub fn maybe_sent(&self) -> bool {
+        !matches!(self, TransportFailure::NotSent(_))
+    }
+
+    /// What happened, for messages.
+    pub fn message(&self) -> String {
+        match self {
+            TransportFailure::NotSent(m) | TransportFailure::MaybeSent(m) => m.clone(),
+            TransportFailure::BodyTooLarge { status, limit } => format!(
+                "HTTP {status} answered, but the response body exceeds {} and was not read",
+                super::body::describe_size(*limit)
+            ),
+        }
+    }
 }
 
 /// Everything needed to send.
@@ -48,6 +77,7 @@ pub struct Transport {
     credential: Secret,
     user_agent: String,
     http_timeout: Duration,
+    max_body: usize,
 }
 
 impl Transport {
@@ -65,7 +95,15 @@ impl Transport {
             credential,
             user_agent,
             http_timeout,
+            max_body: MAX_RESPONSE_BODY,
         }
+    }
+
+    /// The same transport with another body cap (tests use a small one).
+    #[cfg(test)]
+    pub fn with_max_body(mut self, max_body: usize) -> Self {
+        self.max_body = max_body;
+        self
     }
 
     /// The base URL requests go to.
@@ -92,7 +130,8 @@ impl Transport {
         Ok(h)
     }
 
-    /// Sends `req` once and reads the full response.
+    /// Sends `req` once and reads the response, refusing a body over the cap: at once when
+    /// `Content-Length` announces it, else as soon as the chunks read pass it.
     pub async fn send(&self, req: &ApiRequest) -> Result<RawResponse, TransportFailure> {
         let url = format!("{}{}", self.base_url, req.path);
         // POST and PATCH always declare JSON (the reset call has no body, but LaunchDarkly was
@@ -101,10 +140,7 @@ impl Transport {
             req.body.is_some() || matches!(req.method, super::request::Method::Post);
         let headers = self
             .headers(declares_json)
-            .map_err(|message| TransportFailure {
-                maybe_sent: false,
-                message,
-            })?;
+            .map_err(TransportFailure::NotSent)?;
         let mut builder = self
             .http
             .request(req.method.to_reqwest(), url)
@@ -114,13 +150,12 @@ impl Transport {
             builder = builder.query(&req.query);
         }
         if let Some(body) = &req.body {
-            let bytes = serde_json::to_vec(body).map_err(|e| TransportFailure {
-                maybe_sent: false,
-                message: format!("could not encode the request body: {e}"),
+            let bytes = serde_json::to_vec(body).map_err(|e| {
+                TransportFailure::NotSent(format!("could not encode the request body: {e}"))
             })?;
             builder = builder.body(bytes);
         }
-        let response = builder.send().await.map_err(failure)?;
+        let mut response = builder.send().await.map_err(failure)?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -131,17 +166,21 @@ impl Transport {
                     .map(|v| (n.as_str().to_owned(), v.to_owned()))
             })
             .collect();
-        let body = response.bytes().await.map_err(failure)?.to_vec();
+        let limit = self.max_body;
+        let too_large = |_: TooLarge| TransportFailure::BodyTooLarge { status, limit };
+        let mut body = CappedBody::new(limit, response.content_length()).map_err(too_large)?;
+        while let Some(chunk) = response.chunk().await.map_err(failure)? {
+            body.push(&chunk).map_err(too_large)?;
+        }
         Ok(RawResponse {
             status,
             headers,
-            body,
+            body: body.into_bytes(),
         })
     }
 }
 
 fn failure(e: reqwest::Error) -> TransportFailure {
-    let maybe_sent = !e.is_connect();
     let kind = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {
@@ -158,9 +197,11 @@ fn failure(e: reqwest::Error) -> TransportFailure {
         message.push_str(&format!(": {s}"));
         source = s.source();
     }
-    TransportFailure {
-        maybe_sent,
-        message: scrub(&message),
+    let message = scrub(&message);
+    if e.is_connect() {
+        TransportFailure::NotSent(message)
+    } else {
+        TransportFailure::MaybeSent(message)
     }
 }
 
@@ -203,5 +244,79 @@ mod tests {
                 .is_none()
         );
         assert!(!format!("{t:?}").contains("0b6f8a1e"));
+    }
+
+    fn transport(base_url: &str, max_body: usize) -> Transport {
+        Transport::new(
+            reqwest::Client::new(),
+            base_url.to_owned(),
+            Secret::new("api-x"),
+            "test".into(),
+            Duration::from_secs(5),
+        )
+        .with_max_body(max_body)
+    }
+
+    fn get() -> ApiRequest {
+        super::super::request::get_token("t")
+    }
+
+    #[tokio::test]
+    async fn a_declared_length_over_the_cap_is_refused_before_the_body_arrives() {
+        // The server never sends the body it announces: only an early refusal ends well.
+        let server = super::super::test_server::TestServer::start(
+            "HTTP/1.1 200 OK\r\nContent-Length: 1025\r\n\r\n",
+            0,
+        )
+        .await;
+        let got = transport(server.base_url(), 1024).send(&get()).await;
+        assert_eq!(
+            got.err(),
+            Some(TransportFailure::BodyTooLarge {
+                status: 200,
+                limit: 1024
+            })
+        );
+    }
+
+    #[tokio::test]
+    async fn a_streamed_body_over_the_cap_is_cut_off() {
+        let server = super::super::test_server::TestServer::start(
+            "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n",
+            256 * 1024,
+        )
+        .await;
+        let failure = transport(server.base_url(), 1024)
+            .send(&get())
+            .await
+            .expect_err("over the cap");
+        assert_eq!(
+            failure,
+            TransportFailure::BodyTooLarge {
+                status: 200,
+                limit: 1024
+            }
+        );
+        assert!(failure.maybe_sent());
+        assert!(
+            failure.message().contains("exceeds 1 KiB"),
+            "{}",
+            failure.message()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_body_at_the_cap_is_read_whole() {
+        for head in [
+            "HTTP/1.1 200 OK\r\nContent-Length: 1024\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n",
+        ] {
+            let server = super::super::test_server::TestServer::start(head, 1024).await;
+            let resp = transport(server.base_url(), 1024)
+                .send(&get())
+                .await
+                .expect("within the cap");
+            assert_eq!((resp.status, resp.body.len()), (200, 1024), "{head}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::Statement;
 use crate::secret::Secret;
@@ -127,8 +127,8 @@ pub struct Token {
 /// `Tokens`: one page of the token list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Tokens {
-    /// The tokens on this page.
-    #[serde(default)]
+    /// The tokens on this page (`null` or absent reads as none).
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub items: Vec<Token>,
     /// Pagination links (`self`, and when the server provides them `first`/`prev`/`next`/`last`).
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
@@ -140,6 +140,10 @@ pub struct Tokens {
         skip_serializing_if = "Option::is_none"
     )]
     pub total_count: Option<i64>,
+}
+
+fn null_as_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Token>, D::Error> {
+    Ok(Option::<Vec<Token>>::deserialize(d)?.unwrap_or_default())
 }
 
 impl Tokens {
