@@ -6,7 +6,8 @@
 //! - `POST /_emulator/tokens` — seed tokens directly (`{"count": n, …SeedToken fields}`)
 //! - `GET  /_emulator/clock`, `POST /_emulator/clock` `{"advanceMs": n}`
 //! - `GET  /_emulator/faults`, `PUT /_emulator/faults` (a `Faults` object)
-//! - `GET  /_emulator/requests`, `DELETE /_emulator/requests`
+//! - `GET  /_emulator/requests` (header `X-Emulator-Dropped-Requests`: records dropped to
+//!   keep the log bounded), `DELETE /_emulator/requests`
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,7 +15,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -24,6 +25,9 @@ use super::faults::Faults;
 use super::respond::{self, ApiError};
 use super::shared::{Shared, lock};
 use super::{SeedToken, seed};
+
+/// On `GET /_emulator/requests`: how many records the bounded log dropped.
+const DROPPED_HEADER: &str = "x-emulator-dropped-requests";
 
 fn check(s: &Shared, headers: &HeaderMap) -> Result<(), ApiError> {
     let key = headers
@@ -130,8 +134,15 @@ async fn put_faults(
 
 async fn requests(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Result<Response, ApiError> {
     check(&s, &headers)?;
-    let log = lock(&s.log).clone();
-    Ok(respond::json(StatusCode::OK, &log))
+    let (records, dropped) = {
+        let log = lock(&s.log);
+        (log.records(), log.dropped())
+    };
+    let mut response = respond::json(StatusCode::OK, &records);
+    response
+        .headers_mut()
+        .insert(DROPPED_HEADER, HeaderValue::from(dropped));
+    Ok(response)
 }
 
 async fn clear_requests(

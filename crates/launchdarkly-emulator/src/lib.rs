@@ -8,9 +8,13 @@ mod admin;
 mod api;
 pub mod clock;
 pub mod faults;
+mod handle;
+mod limit;
 pub mod log;
 mod middleware;
+mod persist;
 mod respond;
+mod seeding;
 mod shared;
 pub mod store;
 mod validate;
@@ -18,26 +22,31 @@ mod validate;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, AtomicUsize};
+use std::time::Instant;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use serde::Deserialize;
 use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 pub use faults::{Faults, LostResponse, RateLimitStyle};
-pub use log::RequestRecord;
+pub use handle::EmulatorHandle;
+pub use limit::DEFAULT_MAX_BODY_BYTES;
+pub use log::{DEFAULT_MAX_LOGGED_REQUESTS, RequestRecord};
+pub use seeding::SeedToken;
 pub use store::{ACCOUNT_ID, ADMIN_MEMBER_ID, EmulatedToken, Member};
 
 // The API models are shared with the client; nothing else of it is.
 use clock::Clock;
 use faults::FaultState;
 use launchdarkly_api::{models, secret};
-use models::{API_VERSION, CustomRole, Link, Links};
+use log::RequestLog;
+use models::{CustomRole, Link, Links};
+use persist::Persister;
+use seeding::{ensure_admin_token, seed};
 use shared::{Shared, lock};
-use store::{Store, new_object_id, new_secret, stable_object_id};
+use store::{new_secret, stable_object_id};
 
 /// Name of the seeded admin tokens.
 const ADMIN_TOKEN_NAME: &str = "emulator admin";
@@ -59,6 +68,10 @@ pub struct EmulatorConfig {
     pub faults: Faults,
     /// Save state here after every change and load it at start.
     pub state_file: Option<PathBuf>,
+    /// Most request log records kept (the newest; older ones are dropped and counted).
+    pub max_logged_requests: usize,
+    /// Largest request body accepted, bytes; larger ones get 413.
+    pub max_body_bytes: usize,
 }
 
 impl Default for EmulatorConfig {
@@ -73,85 +86,10 @@ impl Default for EmulatorConfig {
             ],
             faults: Faults::default(),
             state_file: None,
+            max_logged_requests: DEFAULT_MAX_LOGGED_REQUESTS,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
-}
-
-/// A token to seed directly (bypassing the API).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
-#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
-pub struct SeedToken {
-    /// Owning member's email (created if unknown); default: the admin member.
-    pub member_email: Option<String>,
-    /// Service token instead of personal.
-    pub service_token: bool,
-    /// Base role (default `reader` unless custom roles are given).
-    pub role: Option<String>,
-    /// Custom role keys or IDs.
-    pub custom_role_ids: Vec<String>,
-    /// Name.
-    pub name: Option<String>,
-    /// A fixed secret (default: a new `api-<uuid>`).
-    pub secret: Option<String>,
-}
-
-/// Adds a token to the store.
-pub(crate) fn seed(
-    store: &mut Store,
-    spec: &SeedToken,
-    now_ms: i64,
-) -> Result<EmulatedToken, String> {
-    let member_id = match &spec.member_email {
-        None => String::from(ADMIN_MEMBER_ID),
-        Some(email) => store.member_by_email(email),
-    };
-    let custom_role_ids = spec
-        .custom_role_ids
-        .iter()
-        .map(|k| {
-            store
-                .resolve_role(k)
-                .ok_or_else(|| format!("unknown custom role {k:?}"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let role = match (&spec.role, custom_role_ids.is_empty()) {
-        (Some(r), _) => Some(r.clone()),
-        (None, true) => Some(String::from("reader")),
-        (None, false) => None,
-    };
-    let token = EmulatedToken {
-        id: new_object_id(),
-        member_id,
-        name: spec.name.clone(),
-        description: None,
-        role,
-        custom_role_ids,
-        inline_role: Vec::new(),
-        service_token: spec.service_token,
-        default_api_version: API_VERSION,
-        creation_date: now_ms,
-        last_modified: now_ms,
-        last_used: None,
-        secret: spec.secret.clone().unwrap_or_else(new_secret),
-        previous_keys: Vec::new(),
-    };
-    store.tokens.push(token.clone());
-    Ok(token)
-}
-
-fn ensure_admin_token(store: &mut Store, secret: &str, service: bool, name: &str, now: i64) {
-    if store.tokens.iter().any(|t| t.secret == secret) {
-        return;
-    }
-    let spec = SeedToken {
-        service_token: service,
-        role: Some(String::from("admin")),
-        name: Some(name.to_owned()),
-        secret: Some(secret.to_owned()),
-        ..SeedToken::default()
-    };
-    // Cannot fail: no custom roles are involved.
-    let _ = seed(store, &spec, now);
 }
 
 /// The emulator.
@@ -224,15 +162,17 @@ impl Emulator {
             store: std::sync::Mutex::new(store),
             clock,
             faults: std::sync::Mutex::new(FaultState::new(config.faults.clone())),
-            log: std::sync::Mutex::new(Vec::new()),
+            log: std::sync::Mutex::new(RequestLog::new(config.max_logged_requests)),
             seq: AtomicU64::new(0),
             in_flight: AtomicUsize::new(0),
             peak_in_flight: AtomicUsize::new(0),
             started: Instant::now(),
             admin_keys: admin_keys.clone(),
-            state_file: config.state_file.clone(),
+            max_body_bytes: config.max_body_bytes,
+            persister: config.state_file.clone().map(Persister::start),
         });
         shared.persist(&lock(&shared.store));
+        shared.flush_state().await;
 
         let api = Router::new()
             .route("/api/v2/tokens", get(api::list).post(api::create))
@@ -245,11 +185,22 @@ impl Emulator {
             .method_not_allowed_fallback(api::method_not_allowed)
             .layer(axum::middleware::from_fn_with_state(
                 Arc::clone(&shared),
+                limit::body_limit,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&shared),
                 middleware::api_gate,
             ));
+        let admin = admin::router().layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&shared),
+            limit::body_limit,
+        ));
         let app = api
-            .merge(admin::router())
+            .merge(admin)
             .fallback(api::not_found)
+            // Bodies are capped by `body_limit` (with LaunchDarkly's error shape); this keeps
+            // axum's own extractors to the same cap.
+            .layer(DefaultBodyLimit::max(config.max_body_bytes))
             .with_state(Arc::clone(&shared));
 
         let listener = tokio::net::TcpListener::bind(config.bind).await?;
@@ -275,134 +226,5 @@ impl Emulator {
             shutdown: Some(tx),
             task: Some(task),
         })
-    }
-}
-
-/// A running emulator. Dropping it stops the server.
-#[derive(Debug)]
-pub struct EmulatorHandle {
-    shared: Arc<Shared>,
-    addr: SocketAddr,
-    admin_key: String,
-    service_admin_key: String,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<std::io::Result<()>>>,
-}
-
-impl EmulatorHandle {
-    /// The bound address.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// `http://127.0.0.1:PORT`, the `api_host` to give the client.
-    pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// The admin personal token's secret (also the admin endpoints' key).
-    pub fn admin_key(&self) -> &str {
-        &self.admin_key
-    }
-
-    /// The seeded admin service token's secret.
-    pub fn service_admin_key(&self) -> &str {
-        &self.service_admin_key
-    }
-
-    /// The emulated time (epoch ms).
-    pub fn now_ms(&self) -> i64 {
-        self.shared.clock.now_ms()
-    }
-
-    /// Moves the emulated clock forward; returns the new time.
-    pub fn advance_clock(&self, by: Duration) -> i64 {
-        let now = self.shared.clock.advance(by);
-        self.shared.persist(&lock(&self.shared.store));
-        now
-    }
-
-    /// Replaces the fault knobs (restarting the rate-limit window).
-    pub fn set_faults(&self, faults: Faults) {
-        lock(&self.shared.faults).set(faults);
-    }
-
-    /// The current fault knobs (one-shot counters as consumed so far).
-    pub fn faults(&self) -> Faults {
-        lock(&self.shared.faults).faults.clone()
-    }
-
-    /// The API request log.
-    pub fn requests(&self) -> Vec<RequestRecord> {
-        lock(&self.shared.log).clone()
-    }
-
-    /// Empties the request log and the in-flight peak.
-    pub fn clear_requests(&self) {
-        lock(&self.shared.log).clear();
-        self.shared.peak_in_flight.store(0, Ordering::SeqCst);
-    }
-
-    /// Most API requests handled at once since start (or the last `clear_requests`).
-    pub fn peak_in_flight(&self) -> usize {
-        self.shared.peak_in_flight.load(Ordering::SeqCst)
-    }
-
-    /// Every token, full secrets included.
-    pub fn tokens(&self) -> Vec<EmulatedToken> {
-        lock(&self.shared.store).tokens.clone()
-    }
-
-    /// The token with this ID.
-    pub fn token(&self, id: &str) -> Option<EmulatedToken> {
-        lock(&self.shared.store)
-            .tokens
-            .iter()
-            .find(|t| t.id == id)
-            .cloned()
-    }
-
-    /// The custom role fixtures.
-    pub fn custom_roles(&self) -> Vec<CustomRole> {
-        lock(&self.shared.store).roles.clone()
-    }
-
-    /// Adds a token directly.
-    pub fn seed_token(&self, spec: SeedToken) -> Result<EmulatedToken, String> {
-        let now = self.now_ms();
-        let mut store = lock(&self.shared.store);
-        let t = seed(&mut store, &spec, now)?;
-        self.shared.persist(&store);
-        Ok(t)
-    }
-
-    /// Adds `n` tokens directly.
-    pub fn seed_tokens(&self, n: usize, spec: SeedToken) -> Result<Vec<EmulatedToken>, String> {
-        let now = self.now_ms();
-        let mut store = lock(&self.shared.store);
-        let out = (0..n)
-            .map(|_| seed(&mut store, &spec, now))
-            .collect::<Result<Vec<_>, _>>()?;
-        self.shared.persist(&store);
-        Ok(out)
-    }
-
-    /// Stops accepting connections, finishes requests in progress, and waits.
-    pub async fn shutdown(mut self) -> std::io::Result<()> {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        match self.task.take() {
-            Some(task) => task.await.map_err(std::io::Error::other)?,
-            None => Ok(()),
-        }
-    }
-}
-
-impl Drop for EmulatorHandle {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
     }
 }

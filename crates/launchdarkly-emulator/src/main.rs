@@ -8,7 +8,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::Parser;
-use launchdarkly_emulator::{Emulator, EmulatorConfig, Faults, LostResponse, RateLimitStyle};
+use launchdarkly_emulator::{
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LOGGED_REQUESTS, Emulator, EmulatorConfig, Faults,
+    LostResponse, RateLimitStyle,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -37,6 +40,12 @@ struct Args {
     /// Persist state to this JSON file (loaded at start if it exists).
     #[arg(long)]
     state_file: Option<PathBuf>,
+    /// Most request log records kept (the newest; older ones are dropped and counted).
+    #[arg(long, default_value_t = DEFAULT_MAX_LOGGED_REQUESTS)]
+    max_logged_requests: usize,
+    /// Largest request body accepted, in bytes (larger: 413 `payload_too_large`).
+    #[arg(long, default_value_t = DEFAULT_MAX_BODY_BYTES)]
+    max_body_bytes: usize,
     /// Requests allowed per rate-limit window (default: unlimited).
     #[arg(long)]
     rate_limit: Option<u32>,
@@ -153,6 +162,8 @@ async fn main() -> std::process::ExitCode {
             .collect(),
         faults,
         state_file: args.state_file,
+        max_logged_requests: args.max_logged_requests,
+        max_body_bytes: args.max_body_bytes,
         ..EmulatorConfig::default()
     };
     if !args.custom_roles.is_empty() {

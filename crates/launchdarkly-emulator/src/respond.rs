@@ -72,6 +72,15 @@ impl ApiError {
             message: String::from("Conflict. Optimistic lock error. Try again later."),
         }
     }
+    /// 413 `payload_too_large` (LaunchDarkly documents no code for it: the emulator's
+    /// choice, in the documented `{code, message, id}` shape).
+    pub fn too_large(max_bytes: usize) -> Self {
+        ApiError {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            code: "payload_too_large",
+            message: format!("Request body too large: the limit is {max_bytes} bytes"),
+        }
+    }
     /// 422 `patch_failed`.
     pub fn patch_failed() -> Self {
         ApiError {

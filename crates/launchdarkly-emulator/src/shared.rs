@@ -1,14 +1,15 @@
 //! The state every handler shares: the store behind a mutex, the clock, the fault knobs, the
-//! request log, in-flight counters, and persistence to the optional state file.
+//! request log, in-flight counters, the body cap, and persistence to the optional state
+//! file.
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use super::clock::Clock;
 use super::faults::FaultState;
-use super::log::RequestRecord;
+use super::log::RequestLog;
+use super::persist::Persister;
 use super::store::Store;
 
 /// Shared emulator state.
@@ -20,8 +21,8 @@ pub struct Shared {
     pub clock: Clock,
     /// Fault knobs and their state.
     pub faults: Mutex<FaultState>,
-    /// API request log.
-    pub log: Mutex<Vec<RequestRecord>>,
+    /// API request log (the most recent records).
+    pub log: Mutex<RequestLog>,
     /// Next log sequence number.
     pub seq: AtomicU64,
     /// API requests being handled now.
@@ -32,8 +33,10 @@ pub struct Shared {
     pub started: Instant,
     /// Keys accepted on the admin endpoints.
     pub admin_keys: Vec<String>,
-    /// Where state is saved, if anywhere.
-    pub state_file: Option<PathBuf>,
+    /// Largest request body accepted, bytes.
+    pub max_body_bytes: usize,
+    /// The state file's writer, if state is saved.
+    pub persister: Option<Persister>,
 }
 
 /// Locks a mutex, recovering the data if a previous holder panicked.
@@ -45,23 +48,25 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    /// Saves the store (and clock offset) to the state file, if configured. Failures are
-    /// logged, not fatal.
+    /// Saves the store (and clock offset) to the state file, if configured: serializes it
+    /// here (call it while holding the store lock, so snapshots are ordered like the changes)
+    /// and leaves the disk write to the writer task. Failures are logged, not fatal.
     pub fn persist(&self, store: &Store) {
-        let Some(path) = &self.state_file else {
+        let Some(persister) = &self.persister else {
             return;
         };
         let mut snapshot = store.clone();
         snapshot.clock_offset_ms = self.clock.offset_ms();
-        let result = serde_json::to_vec_pretty(&snapshot)
-            .map_err(std::io::Error::other)
-            .and_then(|bytes| {
-                let tmp = path.with_extension("tmp");
-                std::fs::write(&tmp, bytes)?;
-                std::fs::rename(&tmp, path)
-            });
-        if let Err(e) = result {
-            tracing::warn!(path = %path.display(), error = %e, "could not save emulator state");
+        match serde_json::to_vec_pretty(&snapshot) {
+            Ok(bytes) => persister.submit(bytes),
+            Err(e) => tracing::warn!(error = %e, "could not serialize emulator state"),
+        }
+    }
+
+    /// Waits until every change saved so far is on disk.
+    pub async fn flush_state(&self) {
+        if let Some(persister) = &self.persister {
+            persister.flush().await;
         }
     }
 
