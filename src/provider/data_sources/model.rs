@@ -2,7 +2,9 @@
 //! statements as objects, empty collections as empty lists, and the secret
 //! reduced to its last four characters whatever the server sent.
 
+use super::schema::{StatementItem, TokenItem};
 use crate::framework::Value;
+use crate::framework::object::ToValue;
 use crate::models::{Effect, Statement, Token};
 use crate::secret::last4;
 use chrono::{DateTime, SecondsFormat};
@@ -16,79 +18,62 @@ pub fn rfc3339(epoch_ms: i64) -> Option<String> {
 }
 
 /// `lastUsed`: absent or `0` (the spec's example for a never-used token) is null.
-fn last_used(ms: Option<i64>) -> Value {
-    match ms {
-        Some(ms) if ms > 0 => rfc3339(ms).into(),
-        _ => Value::Null,
+fn last_used(ms: Option<i64>) -> Option<String> {
+    ms.filter(|ms| *ms > 0).and_then(rfc3339)
+}
+
+/// A statement list: present and non-empty, otherwise null.
+fn nonempty(items: &Option<Vec<String>>) -> Option<Vec<String>> {
+    items.clone().filter(|v| !v.is_empty())
+}
+
+fn statement(s: &Statement) -> StatementItem {
+    StatementItem {
+        effect: match s.effect {
+            Effect::Allow => "allow",
+            Effect::Deny => "deny",
+        }
+        .to_string(),
+        resources: nonempty(&s.resources),
+        not_resources: nonempty(&s.not_resources),
+        actions: nonempty(&s.actions),
+        not_actions: nonempty(&s.not_actions),
     }
 }
 
-fn strings(items: &[String]) -> Value {
-    Value::List(items.iter().map(|s| Value::from(s.as_str())).collect())
-}
-
-/// A statement list: present and non-empty as a list, otherwise null.
-fn opt_strings(items: &Option<Vec<String>>) -> Value {
-    match items {
-        Some(v) if !v.is_empty() => strings(v),
-        _ => Value::Null,
+/// The result item for `t`.
+pub fn token_item(t: &Token) -> TokenItem {
+    TokenItem {
+        id: t.id.clone(),
+        name: t.name.clone(),
+        description: t.description.clone(),
+        role: t.role.clone().filter(|r| !r.is_empty()),
+        custom_role_ids: t.custom_role_ids.clone().unwrap_or_default(),
+        inline_roles: t
+            .inline_role
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .map(statement)
+            .collect(),
+        service_token: t.service_token.unwrap_or(false),
+        default_api_version: t.default_api_version,
+        owner_id: t.owner_id.clone(),
+        member_id: t.member_id.clone(),
+        creation_date: rfc3339(t.creation_date),
+        last_modified: rfc3339(t.last_modified),
+        last_used: last_used(t.last_used),
+        token_suffix: t
+            .token
+            .as_ref()
+            .filter(|s| !s.is_empty())
+            .map(|s| last4(s.expose()).to_string()),
     }
 }
 
-fn statement(s: &Statement) -> Value {
-    Value::object([
-        (
-            "effect",
-            Value::from(match s.effect {
-                Effect::Allow => "allow",
-                Effect::Deny => "deny",
-            }),
-        ),
-        ("resources", opt_strings(&s.resources)),
-        ("not_resources", opt_strings(&s.not_resources)),
-        ("actions", opt_strings(&s.actions)),
-        ("not_actions", opt_strings(&s.not_actions)),
-    ])
-}
-
-/// Every attribute of `schema::token_attributes()` for `t`.
+/// Every attribute of [`TokenItem`] for `t`, as a value.
 pub fn token_value(t: &Token) -> Value {
-    let statements = t.inline_role.as_deref().unwrap_or_default();
-    Value::object([
-        ("id", Value::from(t.id.as_str())),
-        ("name", t.name.clone().into()),
-        ("description", t.description.clone().into()),
-        ("role", t.role.clone().filter(|r| !r.is_empty()).into()),
-        (
-            "custom_role_ids",
-            strings(t.custom_role_ids.as_deref().unwrap_or_default()),
-        ),
-        (
-            "inline_roles",
-            Value::List(statements.iter().map(statement).collect()),
-        ),
-        (
-            "service_token",
-            Value::Bool(t.service_token.unwrap_or(false)),
-        ),
-        (
-            "default_api_version",
-            t.default_api_version.map(Value::int).unwrap_or(Value::Null),
-        ),
-        ("owner_id", Value::from(t.owner_id.as_str())),
-        ("member_id", Value::from(t.member_id.as_str())),
-        ("creation_date", rfc3339(t.creation_date).into()),
-        ("last_modified", rfc3339(t.last_modified).into()),
-        ("last_used", last_used(t.last_used)),
-        (
-            "token_suffix",
-            t.token
-                .as_ref()
-                .filter(|s| !s.is_empty())
-                .map(|s| Value::from(last4(s.expose())))
-                .unwrap_or(Value::Null),
-        ),
-    ])
+    token_item(t).to_value()
 }
 
 /// The result order: creation date, then ID (IDs are unique, so the order is total).

@@ -1,98 +1,53 @@
 //! Schemas of the two token data sources. Protocol 5 has no nested
 //! attributes, so a token is a computed attribute of object type; the plural
 //! data source holds a list of them and the singular one has the same
-//! attributes flattened at the top level. One table (`TOKEN_ATTRIBUTES`)
+//! attributes flattened at the top level. One typed object (`TokenItem`)
 //! describes a token for both.
 
+use crate::framework::object::CtyType;
 use crate::framework::{Attribute, Block, Schema, Type};
 
-/// The object type of one policy statement in `inline_roles`.
-pub fn statement_type() -> Type {
-    let list = || Type::list(Type::String);
-    Type::object([
-        ("effect", Type::String),
-        ("resources", list()),
-        ("not_resources", list()),
-        ("actions", list()),
-        ("not_actions", list()),
-    ])
+tfplugin::object! {
+    /// One policy statement of a token in a result (`inline_roles` elements).
+    pub struct StatementItem {
+        effect: String = computed("`allow` or `deny`."),
+        resources: Option<Vec<String>> = computed("Resource specifiers (null when empty)."),
+        not_resources: Option<Vec<String>> = computed("Excluded resource specifiers (null when empty)."),
+        actions: Option<Vec<String>> = computed("Actions (null when empty)."),
+        not_actions: Option<Vec<String>> = computed("Excluded actions (null when empty)."),
+    }
 }
 
-/// `(name, type, description)` of every attribute a token has in a result.
-pub fn token_attributes() -> Vec<(&'static str, Type, &'static str)> {
-    vec![
-        ("id", Type::String, "The token ID."),
-        (
-            "name",
-            Type::String,
-            "The token's name (null when it has none).",
+tfplugin::object! {
+    /// One token in a result: every element of `tokens`, and the computed attributes of the
+    /// singular data source. Each attribute name is written once, here.
+    pub struct TokenItem {
+        id: String = computed("The token ID."),
+        name: Option<String> = computed("The token's name (null when it has none)."),
+        description: Option<String> = computed("The token's description (null when it has none)."),
+        role: Option<String> = computed(
+            "The built-in role (`reader`, `writer`, `admin`); null when the token uses custom roles or an inline policy."
         ),
-        (
-            "description",
-            Type::String,
-            "The token's description (null when it has none).",
+        custom_role_ids: Vec<String> = computed("IDs of the custom roles limiting the token (empty when none)."),
+        inline_roles: Vec<StatementItem> = computed(
+            "The inline policy statements limiting the token (empty when none): objects with `effect`, `resources`, `not_resources`, `actions` and `not_actions`."
         ),
-        (
-            "role",
-            Type::String,
-            "The built-in role (`reader`, `writer`, `admin`); null when the token uses custom roles or an inline policy.",
+        service_token: bool = computed("Whether this is a service token (`false`: a personal token)."),
+        default_api_version: Option<i64> = computed("The token's default API version, e.g. `20240415`."),
+        owner_id: String = computed("The ID of the account that owns the token."),
+        member_id: String = computed("The ID of the member who created the token."),
+        creation_date: Option<String> = computed("When the token was created (RFC 3339, UTC)."),
+        last_modified: Option<String> = computed("When the token was last modified (RFC 3339, UTC)."),
+        last_used: Option<String> = computed("When the token was last used (RFC 3339, UTC); null if never used."),
+        token_suffix: Option<String> = computed(
+            "The last four characters of the secret, as LaunchDarkly shows them. The full secret is never available after creation."
         ),
-        (
-            "custom_role_ids",
-            Type::list(Type::String),
-            "IDs of the custom roles limiting the token (empty when none).",
-        ),
-        (
-            "inline_roles",
-            Type::list(statement_type()),
-            "The inline policy statements limiting the token (empty when none): objects with `effect`, `resources`, `not_resources`, `actions` and `not_actions`.",
-        ),
-        (
-            "service_token",
-            Type::Bool,
-            "Whether this is a service token (`false`: a personal token).",
-        ),
-        (
-            "default_api_version",
-            Type::Number,
-            "The token's default API version, e.g. `20240415`.",
-        ),
-        (
-            "owner_id",
-            Type::String,
-            "The ID of the account that owns the token.",
-        ),
-        (
-            "member_id",
-            Type::String,
-            "The ID of the member who created the token.",
-        ),
-        (
-            "creation_date",
-            Type::String,
-            "When the token was created (RFC 3339, UTC).",
-        ),
-        (
-            "last_modified",
-            Type::String,
-            "When the token was last modified (RFC 3339, UTC).",
-        ),
-        (
-            "last_used",
-            Type::String,
-            "When the token was last used (RFC 3339, UTC); null if never used.",
-        ),
-        (
-            "token_suffix",
-            Type::String,
-            "The last four characters of the secret, as LaunchDarkly shows them. The full secret is never available after creation.",
-        ),
-    ]
+    }
 }
 
 /// The object type of one element of `tokens`.
 pub fn token_type() -> Type {
-    Type::object(token_attributes().into_iter().map(|(n, t, _)| (n, t)))
+    TokenItem::cty()
 }
 
 /// `launchdarkly_access_tokens`.
@@ -171,11 +126,12 @@ pub fn token_schema() -> Schema {
             "When looking up by `name`, also search other members' personal tokens (requires the Admin role). Default `false`.",
         ),
     ];
+    // The lookup keys above are optional; every other token attribute is computed.
+    let keys: Vec<String> = attributes.iter().map(|a| a.name.clone()).collect();
     attributes.extend(
-        token_attributes()
+        TokenItem::attributes()
             .into_iter()
-            .filter(|(n, _, _)| *n != "id" && *n != "name")
-            .map(|(n, t, d)| Attribute::computed(n, t, d)),
+            .filter(|a| !keys.contains(&a.name)),
     );
     Schema {
         version: 0,
@@ -197,9 +153,10 @@ mod tests {
     #[test]
     fn singular_has_every_token_attribute_at_the_top_level() {
         let s = token_schema();
-        for (name, ty, _) in token_attributes() {
+        for item in TokenItem::attributes() {
+            let name = item.name.as_str();
             let a = s.block.attribute(name).expect(name);
-            assert_eq!(a.ty, ty, "{name}");
+            assert_eq!(a.ty, item.ty, "{name}");
             assert!(a.computed, "{name}");
         }
         assert!(s.block.attribute("id").is_some_and(|a| a.optional));

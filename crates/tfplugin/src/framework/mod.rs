@@ -10,6 +10,7 @@ pub mod engine;
 pub mod json;
 pub mod msgpack;
 pub mod number;
+pub mod object;
 pub mod path;
 pub mod provider;
 pub mod schema;
