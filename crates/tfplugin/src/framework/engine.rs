@@ -8,7 +8,8 @@ use super::diagnostics::{Diagnostic, Diagnostics};
 use super::json::{self, ObjectMode};
 use super::path::AttributePath;
 use super::provider::{
-    ApplyRequest, Ctx, DataSource, Outcome, Plan, PlanRequest, Provider, Resource,
+    ApplyRequest, Ctx, DataSource, EphemeralResource, Opened, Outcome, Plan, PlanRequest, Provider,
+    Renewed, Resource,
 };
 use super::schema::Schema;
 use super::types::Type;
@@ -64,6 +65,7 @@ pub struct Engine {
     provider_kind: Kind<dyn Provider>,
     resources: Registry<dyn Resource>,
     data_sources: Registry<dyn DataSource>,
+    ephemeral: Registry<dyn EphemeralResource>,
     stop: Mutex<CancellationToken>,
 }
 
@@ -82,11 +84,17 @@ impl Engine {
             .into_iter()
             .map(|d| (full(d.name()), Kind::new(Arc::clone(&d), d.schema())))
             .collect();
+        let ephemeral = provider
+            .ephemeral_resources()
+            .into_iter()
+            .map(|e| (full(e.name()), Kind::new(Arc::clone(&e), e.schema())))
+            .collect();
         Engine {
             provider_kind: Kind::new(Arc::clone(&provider), provider.schema()),
             provider,
             resources,
             data_sources,
+            ephemeral,
             stop: Mutex::new(CancellationToken::new()),
         }
     }
@@ -104,6 +112,21 @@ impl Engine {
     /// Every data source type.
     pub fn data_sources(&self) -> &Registry<dyn DataSource> {
         &self.data_sources
+    }
+
+    /// Every ephemeral resource type.
+    pub fn ephemeral_resources(&self) -> &Registry<dyn EphemeralResource> {
+        &self.ephemeral
+    }
+
+    /// An ephemeral resource type, or the diagnostic for an unknown one.
+    pub fn ephemeral_resource(
+        &self,
+        name: &str,
+    ) -> Result<&Kind<dyn EphemeralResource>, Diagnostics> {
+        self.ephemeral
+            .get(name)
+            .ok_or_else(|| unknown_type("ephemeral resource", name))
     }
 
     /// A managed resource type, or the diagnostic for an unknown one.
@@ -299,6 +322,51 @@ impl Engine {
             (None, d)
         } else {
             (Some(state), d)
+        }
+    }
+}
+
+impl Engine {
+    /// Validates an ephemeral resource's configuration.
+    pub async fn validate_ephemeral(&self, name: &str, config: &Value) -> Diagnostics {
+        match self.ephemeral_resource(name) {
+            Ok(e) => e.imp.validate(config).await,
+            Err(d) => d,
+        }
+    }
+
+    /// Opens an ephemeral resource; an error yields no result at all.
+    pub async fn open_ephemeral(&self, name: &str, config: Value) -> Opened {
+        let mut opened = match self.ephemeral_resource(name) {
+            Ok(e) => e.imp.open(&self.ctx(), config).await,
+            Err(diagnostics) => Opened {
+                diagnostics,
+                ..Opened::default()
+            },
+        };
+        if opened.diagnostics.has_errors() {
+            opened.result = Value::Null;
+        }
+        opened
+    }
+
+    /// Renews an ephemeral resource.
+    pub async fn renew_ephemeral(&self, name: &str, private: Vec<u8>) -> Renewed {
+        match self.ephemeral_resource(name) {
+            Ok(e) => e.imp.renew(&self.ctx(), private).await,
+            Err(diagnostics) => Renewed {
+                diagnostics,
+                ..Renewed::default()
+            },
+        }
+    }
+
+    /// Closes an ephemeral resource. Not cancellable by `Stop`: a close cut short would leave
+    /// what was opened behind.
+    pub async fn close_ephemeral(&self, name: &str, private: Vec<u8>) -> Diagnostics {
+        match self.ephemeral_resource(name) {
+            Ok(e) => e.imp.close(&Ctx::default(), private).await,
+            Err(d) => d,
         }
     }
 }

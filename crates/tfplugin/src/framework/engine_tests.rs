@@ -3,6 +3,7 @@
 //! no real service behind them — proof that the framework stands alone.
 
 use super::*;
+use crate::framework::provider::{EphemeralResource, Opened};
 use crate::framework::typed::field;
 use crate::framework::{Attribute, Block, FromValue, NestedBlock, Nesting};
 use async_trait::async_trait;
@@ -174,8 +175,61 @@ impl DataSource for Echo {
     }
 }
 
+/// An ephemeral "lease": open hands out a value, close releases it.
+#[derive(Default)]
+struct Lease {
+    open: Mutex<Vec<Vec<u8>>>,
+}
+
+#[async_trait]
+impl EphemeralResource for Lease {
+    fn name(&self) -> &'static str {
+        "lease"
+    }
+    fn schema(&self) -> Schema {
+        Schema {
+            version: 0,
+            block: Block {
+                attributes: vec![
+                    Attribute::required("holder", Type::String, "Who."),
+                    Attribute::computed("secret", Type::String, "The secret.").sensitive(),
+                ],
+                ..Block::default()
+            },
+        }
+    }
+    async fn open(&self, _: &Ctx, config: Value) -> Opened {
+        let mut o = Opened::default();
+        if config.get("holder") == Some(&Value::string("nobody")) {
+            o.result = config;
+            o.diagnostics.error("Refused", "nobody may hold a lease");
+            return o;
+        }
+        let private = b"lease-1".to_vec();
+        self.open
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(private.clone());
+        let mut result = config;
+        result.set("secret", Value::string("s3cr3t"));
+        Opened {
+            result,
+            private,
+            ..Opened::default()
+        }
+    }
+    async fn close(&self, _: &Ctx, private: Vec<u8>) -> Diagnostics {
+        self.open
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|p| *p != private);
+        Diagnostics::new()
+    }
+}
+
 struct Example {
     notes: Arc<Notes>,
+    leases: Arc<Lease>,
 }
 
 #[async_trait]
@@ -201,14 +255,57 @@ impl Provider for Example {
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![Arc::new(Echo)]
     }
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        vec![self.leases.clone()]
+    }
 }
 
 fn engine() -> (Engine, Arc<Notes>) {
+    let (engine, notes, _) = engine_with_leases();
+    (engine, notes)
+}
+
+fn engine_with_leases() -> (Engine, Arc<Notes>, Arc<Lease>) {
     let notes = Arc::new(Notes::default());
+    let leases = Arc::new(Lease::default());
     let engine = Engine::new(Arc::new(Example {
         notes: Arc::clone(&notes),
+        leases: Arc::clone(&leases),
     }));
-    (engine, notes)
+    (engine, notes, leases)
+}
+
+#[tokio::test]
+async fn an_ephemeral_resource_opens_and_closes_and_an_error_yields_no_result() {
+    let (engine, _, leases) = engine_with_leases();
+    assert!(engine.ephemeral_resources().contains_key("example_lease"));
+    let cfg = Value::object([("holder", Value::string("me")), ("secret", Value::Null)]);
+    let opened = engine.open_ephemeral("example_lease", cfg).await;
+    assert!(!opened.diagnostics.has_errors());
+    assert_eq!(opened.result.get("secret"), Some(&Value::string("s3cr3t")));
+    assert_eq!(leases.open.lock().map(|o| o.len()).unwrap_or(0), 1);
+    // Stop does not cancel a close: what was opened is always released.
+    engine.stop();
+    let d = engine
+        .close_ephemeral("example_lease", opened.private)
+        .await;
+    assert!(!d.has_errors());
+    assert_eq!(leases.open.lock().map(|o| o.len()).unwrap_or(9), 0);
+    let refused = Value::object([("holder", Value::string("nobody")), ("secret", Value::Null)]);
+    let opened = engine.open_ephemeral("example_lease", refused).await;
+    assert!(opened.diagnostics.has_errors() && opened.result.is_null());
+    let renewed = engine.renew_ephemeral("example_lease", b"p".to_vec()).await;
+    assert_eq!(
+        renewed.private, b"p",
+        "the default renew keeps the private bytes"
+    );
+    assert!(
+        engine
+            .open_ephemeral("example_nope", Value::Null)
+            .await
+            .diagnostics
+            .has_errors()
+    );
 }
 
 fn config(text: &str, tags: &[&str]) -> Value {

@@ -20,7 +20,10 @@ pub mod value;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use path::AttributePath;
-pub use provider::{ApplyRequest, Ctx, DataSource, Outcome, Plan, PlanRequest, Provider, Resource};
+pub use provider::{
+    ApplyRequest, Ctx, DataSource, EphemeralResource, Opened, Outcome, Plan, PlanRequest, Provider,
+    Renewed, Resource,
+};
 pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 pub use typed::{Attr, FromValue};
 pub use types::Type;

@@ -48,6 +48,10 @@ pub trait Provider: Send + Sync {
     async fn configure(&self, ctx: &Ctx, terraform_version: &str, config: &Value) -> Diagnostics;
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+    /// Ephemeral resource types (Terraform 1.10 and later); none by default.
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        Vec::new()
+    }
 }
 
 /// Result of planning, applying or reading a resource: the new value (null
@@ -126,6 +130,49 @@ pub trait DataSource: Send + Sync {
         Diagnostics::new()
     }
     async fn read(&self, ctx: &Ctx, config: Value) -> (Value, Diagnostics);
+}
+
+/// What opening an ephemeral resource produced. `result` is never stored by Terraform
+/// (not in plan, not in state); `private` comes back to `renew` and `close`.
+#[derive(Clone, Debug, Default)]
+pub struct Opened {
+    pub result: Value,
+    pub private: Vec<u8>,
+    /// When Terraform should call `renew` (if the run lasts that long).
+    pub renew_at: Option<std::time::SystemTime>,
+    pub diagnostics: Diagnostics,
+}
+
+/// What renewing an ephemeral resource produced.
+#[derive(Clone, Debug, Default)]
+pub struct Renewed {
+    pub private: Vec<u8>,
+    pub renew_at: Option<std::time::SystemTime>,
+    pub diagnostics: Diagnostics,
+}
+
+/// An ephemeral resource type (Terraform 1.10 and later): opened when a run needs its value,
+/// closed when the run is done; nothing of it reaches a plan file or the state.
+#[async_trait]
+pub trait EphemeralResource: Send + Sync {
+    /// Type name without the provider prefix.
+    fn name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+    async fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+    async fn open(&self, ctx: &Ctx, config: Value) -> Opened;
+    /// By default nothing needs renewing.
+    async fn renew(&self, _ctx: &Ctx, private: Vec<u8>) -> Renewed {
+        Renewed {
+            private,
+            ..Renewed::default()
+        }
+    }
+    /// By default there is nothing to release.
+    async fn close(&self, _ctx: &Ctx, _private: Vec<u8>) -> Diagnostics {
+        Diagnostics::new()
+    }
 }
 
 #[cfg(test)]

@@ -43,6 +43,12 @@ impl ProviderService {
                 .iter()
                 .map(|(k, d)| (k.clone(), (&d.schema).into()))
                 .collect(),
+            ephemeral_resource_schemas: self
+                .engine
+                .ephemeral_resources()
+                .iter()
+                .map(|(k, e)| (k.clone(), (&e.schema).into()))
+                .collect(),
             server_capabilities: Some(capabilities()),
             ..Default::default()
         }
@@ -87,6 +93,14 @@ impl Rpc for ProviderService {
                     .data_sources()
                     .keys()
                     .map(|k| pb::get_metadata::DataSourceMetadata {
+                        type_name: k.clone(),
+                    })
+                    .collect(),
+                ephemeral_resources: self
+                    .engine
+                    .ephemeral_resources()
+                    .keys()
+                    .map(|k| pb::get_metadata::EphemeralMetadata {
                         type_name: k.clone(),
                     })
                     .collect(),
@@ -353,40 +367,88 @@ impl Rpc for ProviderService {
 
     async fn validate_ephemeral_resource_config(
         &self,
-        _req: Request<pb::validate_ephemeral_resource_config::Request>,
+        req: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
+        let req = req.into_inner();
         guarded("ValidateEphemeralResourceConfig", async {
-            HasDiagnostics::from_diagnostics(&unsupported("ephemeral resources"))
+            let e = lookup_or_return!(self.engine.ephemeral_resource(&req.type_name));
+            let config = decode_or_return!(
+                req.config.as_ref(),
+                &e.ty,
+                "ephemeral resource configuration"
+            );
+            let d = self
+                .engine
+                .validate_ephemeral(&req.type_name, &config)
+                .await;
+            pb::validate_ephemeral_resource_config::Response {
+                diagnostics: diagnostics(&d),
+            }
         })
         .await
     }
 
     async fn open_ephemeral_resource(
         &self,
-        _req: Request<pb::open_ephemeral_resource::Request>,
+        req: Request<pb::open_ephemeral_resource::Request>,
     ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
+        let req = req.into_inner();
         guarded("OpenEphemeralResource", async {
-            HasDiagnostics::from_diagnostics(&unsupported("ephemeral resources"))
+            let e = lookup_or_return!(self.engine.ephemeral_resource(&req.type_name));
+            let config = decode_or_return!(
+                req.config.as_ref(),
+                &e.ty,
+                "ephemeral resource configuration"
+            );
+            let mut out = self.engine.open_ephemeral(&req.type_name, config).await;
+            let result = if out.result.is_null() {
+                None
+            } else {
+                encode_into(&mut out.diagnostics, &out.result, &e.ty, "ephemeral result")
+            };
+            pb::open_ephemeral_resource::Response {
+                diagnostics: diagnostics(&out.diagnostics),
+                renew_at: out.renew_at.map(prost_types::Timestamp::from),
+                result,
+                private: Some(out.private),
+                deferred: None,
+            }
         })
         .await
     }
 
     async fn renew_ephemeral_resource(
         &self,
-        _req: Request<pb::renew_ephemeral_resource::Request>,
+        req: Request<pb::renew_ephemeral_resource::Request>,
     ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
+        let req = req.into_inner();
         guarded("RenewEphemeralResource", async {
-            HasDiagnostics::from_diagnostics(&unsupported("ephemeral resources"))
+            let out = self
+                .engine
+                .renew_ephemeral(&req.type_name, req.private.unwrap_or_default())
+                .await;
+            pb::renew_ephemeral_resource::Response {
+                diagnostics: diagnostics(&out.diagnostics),
+                renew_at: out.renew_at.map(prost_types::Timestamp::from),
+                private: Some(out.private),
+            }
         })
         .await
     }
 
     async fn close_ephemeral_resource(
         &self,
-        _req: Request<pb::close_ephemeral_resource::Request>,
+        req: Request<pb::close_ephemeral_resource::Request>,
     ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
+        let req = req.into_inner();
         guarded("CloseEphemeralResource", async {
-            HasDiagnostics::from_diagnostics(&unsupported("ephemeral resources"))
+            let d = self
+                .engine
+                .close_ephemeral(&req.type_name, req.private.unwrap_or_default())
+                .await;
+            pb::close_ephemeral_resource::Response {
+                diagnostics: diagnostics(&d),
+            }
         })
         .await
     }
