@@ -5,6 +5,7 @@
 //! framework values these methods take and return.
 
 use super::diagnostics::{Diagnostic, Diagnostics};
+use super::identity::IdentitySchema;
 use super::json::{self, ObjectMode};
 use super::path::AttributePath;
 use super::provider::{
@@ -57,6 +58,8 @@ pub struct Imported {
     pub private: Vec<u8>,
     /// Diagnostics.
     pub diagnostics: Diagnostics,
+    /// The imported object's identity, if the resource declares one.
+    pub identity: Option<Value>,
 }
 
 /// Serves one [`Provider`]: every RPC of the protocol maps to one method here.
@@ -66,6 +69,7 @@ pub struct Engine {
     resources: Registry<dyn Resource>,
     data_sources: Registry<dyn DataSource>,
     ephemeral: Registry<dyn EphemeralResource>,
+    identities: BTreeMap<String, IdentitySchema>,
     stop: Mutex<CancellationToken>,
 }
 
@@ -74,7 +78,7 @@ impl Engine {
     pub fn new(provider: Arc<dyn Provider>) -> Engine {
         let prefix = provider.type_name();
         let full = |name: &str| format!("{prefix}_{name}");
-        let resources = provider
+        let resources: Registry<dyn Resource> = provider
             .resources()
             .into_iter()
             .map(|r| (full(r.name()), Kind::new(Arc::clone(&r), r.schema())))
@@ -89,12 +93,19 @@ impl Engine {
             .into_iter()
             .map(|e| (full(e.name()), Kind::new(Arc::clone(&e), e.schema())))
             .collect();
+        let identities = resources
+            .iter()
+            .filter_map(|(name, r): (&String, &Kind<dyn Resource>)| {
+                r.imp.identity_schema().map(|i| (name.clone(), i))
+            })
+            .collect();
         Engine {
             provider_kind: Kind::new(Arc::clone(&provider), provider.schema()),
             provider,
             resources,
             data_sources,
             ephemeral,
+            identities,
             stop: Mutex::new(CancellationToken::new()),
         }
     }
@@ -112,6 +123,23 @@ impl Engine {
     /// Every data source type.
     pub fn data_sources(&self) -> &Registry<dyn DataSource> {
         &self.data_sources
+    }
+
+    /// Identity schemas of the resource types that declare one.
+    pub fn identity_schemas(&self) -> &BTreeMap<String, IdentitySchema> {
+        &self.identities
+    }
+
+    /// The identity schema of resource type `name`, if it declares one.
+    pub fn identity_schema(&self, name: &str) -> Option<&IdentitySchema> {
+        self.identities.get(name)
+    }
+
+    /// Fills `identity` from `state` when the resource declares an identity and set none.
+    fn with_identity(&self, name: &str, identity: &mut Option<Value>, state: &Value) {
+        if identity.is_none() {
+            *identity = self.identity_schema(name).and_then(|i| i.of(state));
+        }
     }
 
     /// Every ephemeral resource type.
@@ -250,13 +278,15 @@ impl Engine {
 
     /// Refreshes a resource.
     pub async fn read_resource(&self, name: &str, state: Value, private: Vec<u8>) -> Outcome {
-        match self.resource(name) {
+        let mut out = match self.resource(name) {
             Ok(r) => r.imp.read(&self.ctx(), state, private).await,
             Err(diagnostics) => Outcome {
                 diagnostics,
                 ..Outcome::default()
             },
-        }
+        };
+        self.with_identity(name, &mut out.identity, &out.state.clone());
+        out
     }
 
     /// Plans a change. On create, the proposed value reaching the resource already has the
@@ -271,25 +301,40 @@ impl Engine {
                 };
             }
         };
-        if req.prior.is_null() && !req.proposed.is_null() {
+        let create = req.prior.is_null();
+        if create && !req.proposed.is_null() {
             plan_baseline(&r.schema, &mut req.proposed, &req.config);
         }
-        r.imp.plan(&self.ctx(), req).await
+        let mut plan = r.imp.plan(&self.ctx(), req).await;
+        if !create {
+            // A create has no identity until apply; an update keeps the object's.
+            self.with_identity(name, &mut plan.identity, &plan.planned.clone());
+        }
+        plan
     }
 
     /// Applies a planned change (null planned: destroy).
     pub async fn apply_resource(&self, name: &str, req: ApplyRequest) -> Outcome {
-        match self.resource(name) {
+        let mut out = match self.resource(name) {
             Ok(r) => r.imp.apply(&self.ctx(), req).await,
             Err(diagnostics) => Outcome {
                 diagnostics,
                 ..Outcome::default()
             },
-        }
+        };
+        self.with_identity(name, &mut out.identity, &out.state.clone());
+        out
     }
 
-    /// Imports by ID; a null state from the resource means nothing was imported.
-    pub async fn import_resource(&self, name: &str, id: &str) -> Imported {
+    /// Imports by ID, or by identity (`import { identity = { … } }`, Terraform 1.12+) when the
+    /// identity is one required string; a null state from the resource means nothing was
+    /// imported.
+    pub async fn import_resource(
+        &self,
+        name: &str,
+        id: &str,
+        identity: Option<&Value>,
+    ) -> Imported {
         let r = match self.resource(name) {
             Ok(r) => r,
             Err(diagnostics) => {
@@ -299,11 +344,29 @@ impl Engine {
                 };
             }
         };
-        let out = r.imp.import(&self.ctx(), id).await;
+        let id = match (id.is_empty(), identity, self.identity_schema(name)) {
+            (true, Some(identity), Some(schema)) => match schema.import_id(identity) {
+                Some(id) => id,
+                None => {
+                    return Imported {
+                        diagnostics: Diagnostic::error(
+                            "Invalid import identity",
+                            format!("The identity given for {name} has no usable value; set every attribute its identity requires."),
+                        )
+                        .into(),
+                        ..Imported::default()
+                    };
+                }
+            },
+            _ => id.to_string(),
+        };
+        let mut out = r.imp.import(&self.ctx(), &id).await;
+        self.with_identity(name, &mut out.identity, &out.state.clone());
         Imported {
             state: (!out.state.is_null()).then_some(out.state),
             private: out.private,
             diagnostics: out.diagnostics,
+            identity: out.identity,
         }
     }
 
@@ -367,6 +430,37 @@ impl Engine {
         match self.ephemeral_resource(name) {
             Ok(e) => e.imp.close(&Ctx::default(), private).await,
             Err(d) => d,
+        }
+    }
+}
+
+impl Engine {
+    /// Brings a stored identity to the current identity schema (decoded leniently).
+    pub fn upgrade_identity(&self, name: &str, raw: &RawState) -> (Option<Value>, Diagnostics) {
+        let Some(schema) = self.identity_schema(name) else {
+            return (None, unknown_type("resource identity", name));
+        };
+        let parsed: serde_json::Value = match serde_json::from_slice(&raw.json) {
+            Ok(j) => j,
+            Err(e) => {
+                let d = Diagnostic::error(
+                    "Invalid stored identity",
+                    format!("The stored identity of this resource is not valid JSON: {e}."),
+                );
+                return (None, d.into());
+            }
+        };
+        let ty = schema.implied_type();
+        match json::from_json(&parsed, &ty, ObjectMode::Lenient, &AttributePath::root()) {
+            Ok(v) => (Some(v), Diagnostics::new()),
+            Err(e) => (
+                None,
+                Diagnostic::error(
+                    "Invalid stored identity",
+                    format!("The stored identity does not match the identity schema: {e}."),
+                )
+                .into(),
+            ),
         }
     }
 }

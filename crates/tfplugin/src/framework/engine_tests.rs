@@ -5,7 +5,9 @@
 use super::*;
 use crate::framework::provider::{EphemeralResource, Opened};
 use crate::framework::typed::field;
-use crate::framework::{Attribute, Block, FromValue, NestedBlock, Nesting};
+use crate::framework::{
+    Attribute, Block, FromValue, IdentityAttribute, IdentitySchema, NestedBlock, Nesting,
+};
 use async_trait::async_trait;
 
 /// One `tag { key = … }` block.
@@ -101,6 +103,12 @@ impl Resource for Notes {
     }
     fn schema(&self) -> Schema {
         note_schema()
+    }
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema {
+            version: 0,
+            attributes: vec![IdentityAttribute::required("id", Type::String, "ID.")],
+        })
     }
     async fn read(&self, _: &Ctx, state: Value, private: Vec<u8>) -> Outcome {
         let note = Note::from_value(&state, &AttributePath::root()).unwrap_or_default();
@@ -393,9 +401,9 @@ async fn a_typed_resource_lives_through_plan_apply_read_import_and_destroy() {
         .await;
     assert_eq!(read.state, updated.state);
     assert_eq!(read.private, b"p");
-    let imported = engine.import_resource("example_note", "n1").await;
+    let imported = engine.import_resource("example_note", "n1", None).await;
     assert_eq!(imported.state, Some(updated.state.clone()));
-    let missing = engine.import_resource("example_note", "nope").await;
+    let missing = engine.import_resource("example_note", "nope", None).await;
     assert_eq!(missing.state, None, "a null import is no object");
 
     // Destroy, then a refresh finds nothing.
@@ -503,4 +511,69 @@ fn the_plan_baseline_leaves_configured_computed_attributes_alone() {
     assert!(proposed.get("id").is_some_and(Value::is_unknown));
     assert_eq!(proposed.get("label"), Some(&Value::string("mine")));
     assert_eq!(proposed.get("text"), Some(&Value::string("x")));
+}
+
+#[tokio::test]
+async fn identity_comes_from_the_state_and_imports_by_identity() {
+    let (engine, _) = engine();
+    assert!(engine.identity_schema("example_note").is_some());
+    let cfg = config("hello", &[]);
+    let plan = engine
+        .plan_resource(
+            "example_note",
+            PlanRequest {
+                prior: Value::Null,
+                proposed: cfg.clone(),
+                config: cfg.clone(),
+                prior_private: vec![],
+            },
+        )
+        .await;
+    assert_eq!(plan.identity, None, "a create has no identity until apply");
+    let created = engine
+        .apply_resource(
+            "example_note",
+            ApplyRequest {
+                prior: Value::Null,
+                planned: plan.planned,
+                config: cfg.clone(),
+                planned_private: vec![],
+            },
+        )
+        .await;
+    let id = Value::object([("id", Value::string("n1"))]);
+    assert_eq!(created.identity, Some(id.clone()));
+    let read = engine
+        .read_resource("example_note", created.state.clone(), vec![])
+        .await;
+    assert_eq!(read.identity, Some(id.clone()));
+    let plan = engine
+        .plan_resource(
+            "example_note",
+            PlanRequest {
+                prior: created.state.clone(),
+                proposed: created.state.clone(),
+                config: cfg,
+                prior_private: vec![],
+            },
+        )
+        .await;
+    assert_eq!(
+        plan.identity,
+        Some(id.clone()),
+        "an update keeps the identity"
+    );
+    let imported = engine.import_resource("example_note", "", Some(&id)).await;
+    assert_eq!(imported.state, Some(created.state));
+    assert_eq!(imported.identity, Some(id));
+    let bad = Value::object([("id", Value::Null)]);
+    let refused = engine.import_resource("example_note", "", Some(&bad)).await;
+    assert!(refused.state.is_none() && refused.diagnostics.has_errors());
+    let raw = RawState {
+        json: br#"{"id":"n1","gone":true}"#.to_vec(),
+        flatmap: false,
+    };
+    let (upgraded, d) = engine.upgrade_identity("example_note", &raw);
+    assert!(!d.has_errors(), "{d:?}");
+    assert_eq!(upgraded, Some(Value::object([("id", Value::string("n1"))])));
 }

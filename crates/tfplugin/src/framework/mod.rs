@@ -7,6 +7,7 @@
 mod codec_tests;
 pub mod diagnostics;
 pub mod engine;
+pub mod identity;
 pub mod json;
 pub mod msgpack;
 pub mod number;
@@ -19,6 +20,7 @@ pub mod types;
 pub mod value;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use identity::{IdentityAttribute, IdentitySchema};
 pub use path::AttributePath;
 pub use provider::{
     ApplyRequest, Ctx, DataSource, EphemeralResource, Opened, Outcome, Plan, PlanRequest, Provider,

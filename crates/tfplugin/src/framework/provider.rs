@@ -61,6 +61,9 @@ pub struct Outcome {
     pub state: Value,
     pub private: Vec<u8>,
     pub diagnostics: Diagnostics,
+    /// The object's identity (Terraform 1.12+); the engine derives it from `state` when the
+    /// resource declares an identity schema and leaves this `None`.
+    pub identity: Option<Value>,
 }
 
 /// A plan: the planned state plus the attributes whose change forces replacement.
@@ -70,6 +73,8 @@ pub struct Plan {
     pub private: Vec<u8>,
     pub requires_replace: Vec<super::path::AttributePath>,
     pub diagnostics: Diagnostics,
+    /// The planned identity; derived by the engine like [`Outcome::identity`].
+    pub identity: Option<Value>,
 }
 
 /// Inputs of `PlanResourceChange` (null prior: create; null proposed: destroy).
@@ -98,6 +103,10 @@ pub trait Resource: Send + Sync {
     fn schema(&self) -> Schema;
     async fn validate(&self, _config: &Value) -> Diagnostics {
         Diagnostics::new()
+    }
+    /// The identity schema (Terraform 1.12+): which state attributes identify the object.
+    fn identity_schema(&self) -> Option<super::identity::IdentitySchema> {
+        None
     }
     /// Converts raw JSON state written by schema `version` to the current
     /// schema. `None` with the default means: decode leniently as current.

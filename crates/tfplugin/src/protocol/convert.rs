@@ -4,6 +4,7 @@
 
 use super::proto::tfplugin5 as pb;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::framework::identity::IdentitySchema;
 use crate::framework::path::{AttributePath, Step};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::framework::types::Type;
@@ -65,6 +66,25 @@ impl From<&NestedBlock> for pb::schema::NestedBlock {
             nesting: nesting as i32,
             min_items: n.min_items,
             max_items: n.max_items,
+        }
+    }
+}
+
+impl From<&IdentitySchema> for pb::ResourceIdentitySchema {
+    fn from(i: &IdentitySchema) -> pb::ResourceIdentitySchema {
+        pb::ResourceIdentitySchema {
+            version: i.version,
+            identity_attributes: i
+                .attributes
+                .iter()
+                .map(|a| pb::resource_identity_schema::IdentityAttribute {
+                    name: a.name.clone(),
+                    r#type: a.ty.to_json_bytes(),
+                    required_for_import: a.required_for_import,
+                    optional_for_import: a.optional_for_import,
+                    description: a.description.clone(),
+                })
+                .collect(),
         }
     }
 }

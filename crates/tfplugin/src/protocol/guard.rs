@@ -48,6 +48,8 @@ has_diagnostics!(
     pb::renew_ephemeral_resource::Response,
     pb::close_ephemeral_resource::Response,
     pb::get_functions::Response,
+    pb::get_resource_identity_schemas::Response,
+    pb::upgrade_resource_identity::Response,
 );
 
 /// Runs one RPC body: logs it, and turns a panic into an error diagnostic.

@@ -9,7 +9,7 @@ use super::guard::{HasDiagnostics, decode_or_return, encode_into, guarded, looku
 use super::proto::tfplugin5 as pb;
 use crate::framework::engine::{Engine, RawState};
 use crate::framework::provider::{ApplyRequest, PlanRequest, Provider};
-use crate::framework::{Diagnostic, Diagnostics};
+use crate::framework::{Diagnostic, Diagnostics, Value};
 use pb::provider_server::Provider as Rpc;
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
@@ -25,6 +25,20 @@ impl ProviderService {
         ProviderService {
             engine: Engine::new(provider),
         }
+    }
+
+    /// Encodes an identity of resource type `name` (`None` when it has none).
+    fn identity(
+        &self,
+        name: &str,
+        identity: Option<&Value>,
+        d: &mut Diagnostics,
+    ) -> Option<pb::ResourceIdentityData> {
+        let schema = self.engine.identity_schema(name)?;
+        let data = encode_into(d, identity?, &schema.implied_type(), "identity")?;
+        Some(pb::ResourceIdentityData {
+            identity_data: Some(data),
+        })
     }
 
     /// The full schema response (also used by `GetMetadata`).
@@ -226,7 +240,10 @@ impl Rpc for ProviderService {
                 .read_resource(&req.type_name, state, req.private)
                 .await;
             let new_state = encode_into(&mut out.diagnostics, &out.state, &r.ty, "state");
+            let new_identity =
+                self.identity(&req.type_name, out.identity.as_ref(), &mut out.diagnostics);
             pb::read_resource::Response {
+                new_identity,
                 new_state,
                 private: out.private,
                 diagnostics: diagnostics(&out.diagnostics),
@@ -261,7 +278,13 @@ impl Rpc for ProviderService {
                 .await;
             let planned_state =
                 encode_into(&mut plan.diagnostics, &plan.planned, &r.ty, "planned state");
+            let planned_identity = self.identity(
+                &req.type_name,
+                plan.identity.as_ref(),
+                &mut plan.diagnostics,
+            );
             pb::plan_resource_change::Response {
+                planned_identity,
                 planned_state,
                 requires_replace: plan.requires_replace.iter().map(Into::into).collect(),
                 planned_private: plan.private,
@@ -296,7 +319,10 @@ impl Rpc for ProviderService {
                 )
                 .await;
             let new_state = encode_into(&mut out.diagnostics, &out.state, &r.ty, "new state");
+            let new_identity =
+                self.identity(&req.type_name, out.identity.as_ref(), &mut out.diagnostics);
             pb::apply_resource_change::Response {
+                new_identity,
                 new_state,
                 private: out.private,
                 diagnostics: diagnostics(&out.diagnostics),
@@ -313,7 +339,23 @@ impl Rpc for ProviderService {
         let req = req.into_inner();
         guarded("ImportResourceState", async {
             let r = lookup_or_return!(self.engine.resource(&req.type_name));
-            let mut out = self.engine.import_resource(&req.type_name, &req.id).await;
+            let identity = match req.identity.as_ref().and_then(|i| i.identity_data.as_ref()) {
+                Some(dv) => match self.engine.identity_schema(&req.type_name) {
+                    Some(schema) => Some(decode_or_return!(
+                        Some(dv),
+                        &schema.implied_type(),
+                        "import identity"
+                    )),
+                    None => None,
+                },
+                None => None,
+            };
+            let mut out = self
+                .engine
+                .import_resource(&req.type_name, &req.id, identity.as_ref())
+                .await;
+            let imported_identity =
+                self.identity(&req.type_name, out.identity.as_ref(), &mut out.diagnostics);
             let state = out
                 .state
                 .as_ref()
@@ -323,6 +365,7 @@ impl Rpc for ProviderService {
                     type_name: req.type_name.clone(),
                     state: Some(state),
                     private: out.private,
+                    identity: imported_identity,
                 })
                 .into_iter()
                 .collect();
@@ -447,6 +490,46 @@ impl Rpc for ProviderService {
                 .close_ephemeral(&req.type_name, req.private.unwrap_or_default())
                 .await;
             pb::close_ephemeral_resource::Response {
+                diagnostics: diagnostics(&d),
+            }
+        })
+        .await
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _req: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
+        guarded("GetResourceIdentitySchemas", async {
+            pb::get_resource_identity_schemas::Response {
+                identity_schemas: self
+                    .engine
+                    .identity_schemas()
+                    .iter()
+                    .map(|(k, i)| (k.clone(), i.into()))
+                    .collect(),
+                diagnostics: vec![],
+            }
+        })
+        .await
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        req: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
+        let req = req.into_inner();
+        guarded("UpgradeResourceIdentity", async {
+            let raw = req.raw_identity.unwrap_or_default();
+            let raw = RawState {
+                flatmap: !raw.flatmap.is_empty(),
+                json: raw.json,
+            };
+            let (value, mut d) = self.engine.upgrade_identity(&req.type_name, &raw);
+            let upgraded_identity =
+                value.and_then(|v| self.identity(&req.type_name, Some(&v), &mut d));
+            pb::upgrade_resource_identity::Response {
+                upgraded_identity,
                 diagnostics: diagnostics(&d),
             }
         })
