@@ -9,8 +9,8 @@ use super::identity::IdentitySchema;
 use super::json::{self, ObjectMode};
 use super::path::AttributePath;
 use super::provider::{
-    ApplyRequest, Ctx, DataSource, EphemeralResource, Opened, Outcome, Plan, PlanRequest, Provider,
-    Renewed, Resource,
+    ApplyRequest, Ctx, DataSource, EphemeralResource, ListItem, ListRequest, ListResource, Opened,
+    Outcome, Plan, PlanRequest, Provider, Renewed, Resource,
 };
 use super::schema::Schema;
 use super::types::Type;
@@ -70,6 +70,7 @@ pub struct Engine {
     data_sources: Registry<dyn DataSource>,
     ephemeral: Registry<dyn EphemeralResource>,
     identities: BTreeMap<String, IdentitySchema>,
+    lists: Registry<dyn ListResource>,
     stop: Mutex<CancellationToken>,
 }
 
@@ -99,6 +100,11 @@ impl Engine {
                 r.imp.identity_schema().map(|i| (name.clone(), i))
             })
             .collect();
+        let lists = provider
+            .list_resources()
+            .into_iter()
+            .map(|l| (full(l.name()), Kind::new(Arc::clone(&l), l.schema())))
+            .collect();
         Engine {
             provider_kind: Kind::new(Arc::clone(&provider), provider.schema()),
             provider,
@@ -106,6 +112,7 @@ impl Engine {
             data_sources,
             ephemeral,
             identities,
+            lists,
             stop: Mutex::new(CancellationToken::new()),
         }
     }
@@ -140,6 +147,18 @@ impl Engine {
         if identity.is_none() {
             *identity = self.identity_schema(name).and_then(|i| i.of(state));
         }
+    }
+
+    /// Every list resource type.
+    pub fn list_resources(&self) -> &Registry<dyn ListResource> {
+        &self.lists
+    }
+
+    /// A list resource type, or the diagnostic for an unknown one.
+    pub fn list_resource(&self, name: &str) -> Result<&Kind<dyn ListResource>, Diagnostics> {
+        self.lists
+            .get(name)
+            .ok_or_else(|| unknown_type("list resource", name))
     }
 
     /// Every ephemeral resource type.
@@ -434,7 +453,58 @@ impl Engine {
     }
 }
 
+/// One `terraform query` result: the object's identity, its display name, and its state
+/// when Terraform asked for it.
+#[derive(Clone, Debug)]
+pub struct Listed {
+    pub identity: Value,
+    pub display_name: String,
+    pub object: Option<Value>,
+}
+
 impl Engine {
+    /// Validates a list resource's `config` block.
+    pub async fn validate_list(&self, name: &str, config: &Value) -> Diagnostics {
+        match self.list_resource(name) {
+            Ok(l) => l.imp.validate(config).await,
+            Err(d) => d,
+        }
+    }
+
+    /// Lists objects for `terraform query`: at most `limit`, each with the identity the
+    /// managed resource of the same name derives from it. A list resource without such a
+    /// managed resource (with an identity) is a provider bug, reported as an error.
+    pub async fn list(&self, name: &str, req: ListRequest) -> (Vec<Listed>, Diagnostics) {
+        let l = match self.list_resource(name) {
+            Ok(l) => l,
+            Err(d) => return (vec![], d),
+        };
+        let Some(identity) = self.identity_schema(name) else {
+            return (vec![], unknown_type("resource identity", name));
+        };
+        let limit = usize::try_from(req.limit.max(0)).unwrap_or(usize::MAX);
+        let include = req.include_resource_object;
+        let (items, mut d): (Vec<ListItem>, Diagnostics) = l.imp.list(&self.ctx(), req).await;
+        let mut out = Vec::new();
+        for item in items.into_iter().take(limit) {
+            match identity.of(&item.object) {
+                Some(id) => out.push(Listed {
+                    identity: id,
+                    display_name: item.display_name,
+                    object: include.then_some(item.object),
+                }),
+                None => d.error(
+                    "List result without an identity",
+                    format!(
+                        "A {name} result ({:?}) has no complete identity; it was skipped.",
+                        item.display_name
+                    ),
+                ),
+            }
+        }
+        (out, d)
+    }
+
     /// Brings a stored identity to the current identity schema (decoded leniently).
     pub fn upgrade_identity(&self, name: &str, raw: &RawState) -> (Option<Value>, Diagnostics) {
         let Some(schema) = self.identity_schema(name) else {

@@ -3,7 +3,7 @@
 //! no real service behind them — proof that the framework stands alone.
 
 use super::*;
-use crate::framework::provider::{EphemeralResource, Opened};
+use crate::framework::provider::{EphemeralResource, ListItem, ListRequest, ListResource, Opened};
 use crate::framework::typed::field;
 use crate::framework::{
     Attribute, Block, FromValue, IdentityAttribute, IdentitySchema, NestedBlock, Nesting,
@@ -157,6 +157,40 @@ impl Resource for Notes {
     }
 }
 
+#[async_trait]
+impl ListResource for Notes {
+    fn name(&self) -> &'static str {
+        "note"
+    }
+    fn schema(&self) -> Schema {
+        Schema {
+            version: 0,
+            block: Block {
+                attributes: vec![Attribute::optional("prefix", Type::String, "Text prefix.")],
+                ..Block::default()
+            },
+        }
+    }
+    async fn list(&self, _: &Ctx, req: ListRequest) -> (Vec<ListItem>, Diagnostics) {
+        let prefix = req
+            .config
+            .get("prefix")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        let items = store
+            .values()
+            .filter(|n| n.text.starts_with(&prefix))
+            .map(|n| ListItem {
+                object: n.to_value(),
+                display_name: n.text.clone(),
+            })
+            .collect();
+        (items, Diagnostics::new())
+    }
+}
+
 /// A data source that fails for `text = "fail"` after producing a value.
 struct Echo;
 
@@ -265,6 +299,9 @@ impl Provider for Example {
     }
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
         vec![self.leases.clone()]
+    }
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        vec![self.notes.clone()]
     }
 }
 
@@ -576,4 +613,43 @@ async fn identity_comes_from_the_state_and_imports_by_identity() {
     let (upgraded, d) = engine.upgrade_identity("example_note", &raw);
     assert!(!d.has_errors(), "{d:?}");
     assert_eq!(upgraded, Some(Value::object([("id", Value::string("n1"))])));
+}
+
+#[tokio::test]
+async fn a_list_resource_finds_objects_with_their_identity_up_to_the_limit() {
+    let (engine, notes) = engine();
+    for (id, text) in [("n1", "alpha"), ("n2", "alpine"), ("n3", "beta")] {
+        notes.store.lock().expect("store").insert(
+            id.into(),
+            Note {
+                id: Some(id.into()),
+                text: text.into(),
+                tags: vec![],
+            },
+        );
+    }
+    let req = |prefix: &str, include: bool, limit: i64| ListRequest {
+        config: Value::object([("prefix", Value::string(prefix))]),
+        include_resource_object: include,
+        limit,
+    };
+    let (found, d) = engine.list("example_note", req("al", false, 100)).await;
+    assert!(!d.has_errors(), "{d:?}");
+    let ids: Vec<&Value> = found.iter().filter_map(|f| f.identity.get("id")).collect();
+    assert_eq!(ids, [&Value::string("n1"), &Value::string("n2")]);
+    assert!(
+        found.iter().all(|f| f.object.is_none()),
+        "objects only when asked"
+    );
+    let (found, _) = engine.list("example_note", req("", true, 2)).await;
+    assert_eq!(found.len(), 2, "the limit is applied");
+    assert_eq!(found[0].display_name, "alpha");
+    assert!(
+        found[0]
+            .object
+            .as_ref()
+            .is_some_and(|o| o.get("text") == Some(&Value::string("alpha")))
+    );
+    let (_, d) = engine.list("example_nope", req("", false, 1)).await;
+    assert!(d.has_errors());
 }

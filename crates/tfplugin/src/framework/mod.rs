@@ -23,8 +23,8 @@ pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use identity::{IdentityAttribute, IdentitySchema};
 pub use path::AttributePath;
 pub use provider::{
-    ApplyRequest, Ctx, DataSource, EphemeralResource, Opened, Outcome, Plan, PlanRequest, Provider,
-    Renewed, Resource,
+    ApplyRequest, Ctx, DataSource, EphemeralResource, ListItem, ListRequest, ListResource, Opened,
+    Outcome, Plan, PlanRequest, Provider, Renewed, Resource,
 };
 pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 pub use typed::{Attr, FromValue};

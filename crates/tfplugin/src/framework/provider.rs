@@ -52,6 +52,11 @@ pub trait Provider: Send + Sync {
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
         Vec::new()
     }
+    /// List resource types for `terraform query` (Terraform 1.14 and later); none by default.
+    /// Each pairs with the managed resource of the same name, which must declare an identity.
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        Vec::new()
+    }
 }
 
 /// Result of planning, applying or reading a resource: the new value (null
@@ -182,6 +187,42 @@ pub trait EphemeralResource: Send + Sync {
     async fn close(&self, _ctx: &Ctx, _private: Vec<u8>) -> Diagnostics {
         Diagnostics::new()
     }
+}
+
+/// What `terraform query` asked a list resource for.
+#[derive(Clone, Debug)]
+pub struct ListRequest {
+    /// The `config` block, decoded against the list resource's schema.
+    pub config: Value,
+    /// Whether each result should carry the full resource object.
+    pub include_resource_object: bool,
+    /// The most results Terraform will take.
+    pub limit: i64,
+}
+
+/// One object a list resource found.
+#[derive(Clone, Debug, Default)]
+pub struct ListItem {
+    /// The managed resource's state for it (only sent when asked for).
+    pub object: Value,
+    /// What Terraform shows for it.
+    pub display_name: String,
+}
+
+/// A list resource type (Terraform 1.14 and later): finds existing objects of the managed
+/// resource type with the same name, for `terraform query` and generated import blocks.
+#[async_trait]
+pub trait ListResource: Send + Sync {
+    /// Type name without the provider prefix (the managed resource's).
+    fn name(&self) -> &'static str;
+    /// The schema of the `config` block of a `list` block.
+    fn schema(&self) -> Schema;
+    async fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+    /// The matching objects, in a stable order. The engine derives each identity from the
+    /// object and applies `limit`.
+    async fn list(&self, ctx: &Ctx, req: ListRequest) -> (Vec<ListItem>, Diagnostics);
 }
 
 #[cfg(test)]

@@ -50,6 +50,7 @@ has_diagnostics!(
     pb::get_functions::Response,
     pb::get_resource_identity_schemas::Response,
     pb::upgrade_resource_identity::Response,
+    pb::validate_list_resource_config::Response,
 );
 
 /// Runs one RPC body: logs it, and turns a panic into an error diagnostic.

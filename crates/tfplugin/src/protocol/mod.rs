@@ -4,6 +4,7 @@
 
 pub mod convert;
 mod guard;
+mod list;
 pub mod server;
 
 /// Code generated from `proto/` by `build.rs`. Only this layer (and the

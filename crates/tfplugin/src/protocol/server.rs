@@ -63,6 +63,12 @@ impl ProviderService {
                 .iter()
                 .map(|(k, e)| (k.clone(), (&e.schema).into()))
                 .collect(),
+            list_resource_schemas: self
+                .engine
+                .list_resources()
+                .iter()
+                .map(|(k, l)| (k.clone(), (&l.schema).into()))
+                .collect(),
             server_capabilities: Some(capabilities()),
             ..Default::default()
         }
@@ -115,6 +121,14 @@ impl Rpc for ProviderService {
                     .ephemeral_resources()
                     .keys()
                     .map(|k| pb::get_metadata::EphemeralMetadata {
+                        type_name: k.clone(),
+                    })
+                    .collect(),
+                list_resources: self
+                    .engine
+                    .list_resources()
+                    .keys()
+                    .map(|k| pb::get_metadata::ListResourceMetadata {
                         type_name: k.clone(),
                     })
                     .collect(),
@@ -494,6 +508,29 @@ impl Rpc for ProviderService {
             }
         })
         .await
+    }
+
+    type ListResourceStream =
+        futures::stream::BoxStream<'static, Result<pb::list_resource::Event, Status>>;
+
+    async fn list_resource(
+        &self,
+        req: Request<pb::list_resource::Request>,
+    ) -> Result<Response<Self::ListResourceStream>, Status> {
+        let events = super::list::list(&self.engine, req.into_inner())
+            .await?
+            .into_inner()
+            .into_events();
+        Ok(Response::new(Box::pin(futures::stream::iter(
+            events.into_iter().map(Ok),
+        ))))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        req: Request<pb::validate_list_resource_config::Request>,
+    ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
+        super::list::validate(&self.engine, req.into_inner()).await
     }
 
     async fn get_resource_identity_schemas(

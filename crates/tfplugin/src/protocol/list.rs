@@ -1,0 +1,104 @@
+//! `ListResource` (a server stream) and `ValidateListResourceConfig`: `terraform query`
+//! (Terraform 1.14 and later). The engine finds the objects; this converts them to events.
+
+use super::convert::diagnostics;
+use super::guard::{HasDiagnostics, decode_or_return, encode_into, guarded, lookup_or_return};
+use super::proto::tfplugin5 as pb;
+use crate::framework::engine::Engine;
+use crate::framework::{Diagnostics, ListRequest};
+use tonic::{Response, Status};
+
+/// The events of one `ListResource` call, collected before streaming; diagnostics that are
+/// not about one result travel in an event of their own.
+#[derive(Default)]
+pub(super) struct ListEvents {
+    events: Vec<pb::list_resource::Event>,
+    diagnostics: Vec<pb::Diagnostic>,
+}
+
+impl HasDiagnostics for ListEvents {
+    fn diagnostics_mut(&mut self) -> &mut Vec<pb::Diagnostic> {
+        &mut self.diagnostics
+    }
+}
+
+impl ListEvents {
+    /// The events to stream: the results, then one event carrying the diagnostics, if any.
+    pub(super) fn into_events(self) -> Vec<pb::list_resource::Event> {
+        let mut events = self.events;
+        if !self.diagnostics.is_empty() {
+            events.push(pb::list_resource::Event {
+                diagnostic: self.diagnostics,
+                ..Default::default()
+            });
+        }
+        events
+    }
+}
+
+/// Runs one `ListResource` call.
+pub(super) async fn list(
+    engine: &Engine,
+    req: pb::list_resource::Request,
+) -> Result<Response<ListEvents>, Status> {
+    guarded("ListResource", async {
+        let l = lookup_or_return!(engine.list_resource(&req.type_name));
+        let config = decode_or_return!(req.config.as_ref(), &l.ty, "list configuration");
+        let object_ty = match engine.resource(&req.type_name) {
+            Ok(r) => r.ty.clone(),
+            Err(d) => return ListEvents::from_diagnostics(&d),
+        };
+        let Some(identity_ty) = engine
+            .identity_schema(&req.type_name)
+            .map(|i| i.implied_type())
+        else {
+            return ListEvents::default();
+        };
+        let list_req = ListRequest {
+            config,
+            include_resource_object: req.include_resource_object,
+            limit: req.limit,
+        };
+        let (found, mut d): (_, Diagnostics) = engine.list(&req.type_name, list_req).await;
+        let mut events = Vec::with_capacity(found.len());
+        for item in found {
+            let Some(identity) = encode_into(&mut d, &item.identity, &identity_ty, "identity")
+            else {
+                continue;
+            };
+            let resource_object = item
+                .object
+                .as_ref()
+                .and_then(|o| encode_into(&mut d, o, &object_ty, "resource object"));
+            events.push(pb::list_resource::Event {
+                identity: Some(pb::ResourceIdentityData {
+                    identity_data: Some(identity),
+                }),
+                display_name: item.display_name,
+                resource_object,
+                diagnostic: vec![],
+            });
+        }
+        ListEvents {
+            events,
+            diagnostics: diagnostics(&d),
+        }
+    })
+    .await
+}
+
+/// Runs one `ValidateListResourceConfig` call.
+pub(super) async fn validate(
+    engine: &Engine,
+    req: pb::validate_list_resource_config::Request,
+) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
+    guarded("ValidateListResourceConfig", async {
+        let l = lookup_or_return!(engine.list_resource(&req.type_name));
+        let config = decode_or_return!(req.config.as_ref(), &l.ty, "list configuration");
+        let d = engine.validate_list(&req.type_name, &config).await;
+        pb::validate_list_resource_config::Response {
+            diagnostics: diagnostics(&d),
+        }
+    })
+    .await
+}
