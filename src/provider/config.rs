@@ -148,16 +148,49 @@ pub fn validate(config: &Value) -> Diagnostics {
     }
     for name in ["access_token", "oauth_token"] {
         if let Attr::Known(v) = string_attr(config, name) {
-            if !v.is_empty() && v.trim() != v {
+            if let Some(problem) = credential_problem(&v) {
                 d.attribute_error(
                     AttributePath::attr(name),
                     format!("Invalid {name}"),
-                    format!("{name} has leading or trailing whitespace; copy the token again."),
+                    format!("{name} {problem}"),
                 );
             }
         }
     }
     d
+}
+
+/// What makes a credential unusable before any request (it could never be sent as an HTTP
+/// header, so no retry can help), or `None`. Never includes the value itself.
+pub fn credential_problem(v: &str) -> Option<String> {
+    if v.is_empty() {
+        return None;
+    }
+    if v.ends_with("\r\n") || v.ends_with('\r') {
+        return Some(
+            "ends with a carriage return (\\r), as a token file saved with Windows line endings does. \
+             Strip it, e.g. `$(tr -d '\\r\\n' < token.txt)`, or copy the token again."
+                .into(),
+        );
+    }
+    if v.trim() != v {
+        return Some(
+            "has leading or trailing whitespace (a space or a newline); copy the token again."
+                .into(),
+        );
+    }
+    if let Some(c) = v.chars().find(|c| !c.is_ascii_graphic()) {
+        return Some(format!(
+            "contains the character {:?}, which an HTTP header cannot carry; LaunchDarkly tokens are plain ASCII \
+             (e.g. api-…). Copy the token again.",
+            if c.is_control() {
+                format!("U+{:04X}", c as u32)
+            } else {
+                c.to_string()
+            }
+        ));
+    }
+    None
 }
 
 /// What configure found.
@@ -200,6 +233,22 @@ pub fn resolve(
     };
     let access = pick("access_token", ENV_ACCESS_TOKEN);
     let oauth = pick("oauth_token", ENV_OAUTH_TOKEN);
+    // The environment gets the same checks as the attributes (validate), before any request.
+    for (picked, var) in [(&access, ENV_ACCESS_TOKEN), (&oauth, ENV_OAUTH_TOKEN)] {
+        if let Some((v, src)) = picked {
+            if src.starts_with("the environment") {
+                if let Some(problem) = credential_problem(v) {
+                    d.error(
+                        format!("Invalid {var}"),
+                        format!("The environment variable {var} {problem}"),
+                    );
+                }
+            }
+        }
+    }
+    if d.has_errors() {
+        return (None, d);
+    }
     let (credential, credential_source) = match (access, oauth) {
         (Some((_, a_src)), Some((o, o_src))) => {
             d.warning(
@@ -301,6 +350,20 @@ mod tests {
             .collect();
         assert_eq!(paths, vec!["http_timeout", "api_host"]);
         assert!(validate(&cfg(&[("api_host", Value::unknown())])).is_empty());
+    }
+
+    #[test]
+    fn env_credentials_are_checked_like_attributes() {
+        let env = |k: &str| (k == ENV_ACCESS_TOKEN).then(|| "api-env-secret\r".to_string());
+        let (r, d) = resolve(&cfg(&[]), &env);
+        assert!(r.is_none());
+        let e = d.iter().find(|x| x.is_error()).expect("an error");
+        assert_eq!(e.summary, format!("Invalid {ENV_ACCESS_TOKEN}"));
+        assert!(e.detail.contains("carriage return"), "{}", e.detail);
+        assert!(!e.detail.contains("api-env-secret"), "never echoed");
+        assert!(credential_problem("api-ok-123").is_none());
+        assert!(credential_problem("api-\u{7f}x").is_some());
+        assert!(credential_problem(" api").is_some());
     }
 
     #[test]

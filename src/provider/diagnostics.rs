@@ -18,3 +18,23 @@ pub fn not_configured() -> Diagnostic {
          Make the provider configuration known at plan time.",
     )
 }
+
+/// Epoch milliseconds as a UTC time people read: `2026-12-01 23:31:37 UTC`.
+pub fn readable_ms(ms: i64) -> String {
+    match chrono::DateTime::from_timestamp_millis(ms) {
+        Some(t) => t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        None => format!("{ms} ms since the epoch"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn readable_times() {
+        assert_eq!(super::readable_ms(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(
+            super::readable_ms(1_796_024_388_510),
+            "2026-11-30 07:39:48 UTC"
+        );
+    }
+}

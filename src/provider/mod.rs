@@ -13,6 +13,7 @@ use crate::framework::Diagnostic;
 use crate::framework::{Ctx, DataSource, Diagnostics, Provider, Resource, Schema, Value};
 use async_trait::async_trait;
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 /// Source address used by dev_overrides, mirrors and reattach.
@@ -26,6 +27,14 @@ pub struct Shared {
     pub roles: roles::RoleCache,
     /// Tokens this process created or adopted (never candidates for adoption).
     pub known_ids: Mutex<HashSet<String>>,
+    /// Whether Terraform has called `ConfigureProvider` in this process. Terraform validates
+    /// each resource twice in `plan`/`apply`: in the validate walk (an unconfigured process)
+    /// and again, configured, right before planning it. Warnings are emitted only in the
+    /// first, so each appears once; errors in both.
+    pub configured: AtomicBool,
+    /// Whether the provider configuration had unknown values (e.g. `access_token` from a token
+    /// being rotated): there is no client until apply, when Terraform configures again.
+    pub deferred: AtomicBool,
 }
 
 impl Shared {
@@ -36,6 +45,17 @@ impl Shared {
             .ok()
             .and_then(|c| c.clone())
             .ok_or_else(diagnostics::not_configured)
+    }
+
+    /// Whether validation runs in the validate walk (warnings shown) rather than right
+    /// before a plan, in a configured process (warnings already shown once).
+    pub fn warnings_shown_elsewhere(&self) -> bool {
+        self.configured.load(Ordering::Relaxed)
+    }
+
+    /// Whether the configuration is known only at apply (see `deferred`).
+    pub fn is_deferred(&self) -> bool {
+        self.deferred.load(Ordering::Relaxed)
     }
 
     pub fn remember(&self, id: &str) {
@@ -79,6 +99,7 @@ impl Provider for LaunchDarklyProvider {
         config::validate(config)
     }
     async fn configure(&self, _ctx: &Ctx, terraform_version: &str, config: &Value) -> Diagnostics {
+        self.shared.configured.store(true, Ordering::Relaxed);
         let (resolved, d) = config::resolve(config, &|k| std::env::var(k).ok());
         match resolved {
             Some(config::Resolved::Ready(s)) => {
@@ -120,6 +141,7 @@ impl Provider for LaunchDarklyProvider {
                 }
             }
             Some(config::Resolved::Deferred) => {
+                self.shared.deferred.store(true, Ordering::Relaxed);
                 tracing::info!("provider configuration has unknown values; configuration deferred");
             }
             None => {}

@@ -485,8 +485,9 @@ fn invalid_configurations_fail_validate_with_paths_and_no_api_call() {
             "default_api_version",
         ),
         (
-            "zero expire",
-            "role = \"reader\"\n  expire = 0",
+            // 0 is valid (v2's "no rotation", issue 12 item 4); beyond year 9999 is not.
+            "huge expire",
+            "role = \"reader\"\n  expire = 1e20",
             "Invalid expire",
             "expire",
         ),

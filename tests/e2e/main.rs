@@ -7,6 +7,8 @@
 mod support;
 
 mod access_token;
+mod access_token_correctness;
+mod access_token_messages;
 mod data_sources;
 mod debug_mode;
 mod examples;

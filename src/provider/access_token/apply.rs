@@ -4,9 +4,10 @@
 use super::model::TokenModel;
 use super::plan::rotation_due;
 use crate::client::{Client, Error};
-use crate::framework::{Diagnostic, Outcome, Value};
+use crate::framework::{AttributePath, Diagnostic, Outcome, Value};
 use crate::models::Token;
-use crate::provider::diagnostics::api_error;
+use crate::provider::diagnostics::{api_error, readable_ms};
+use crate::provider::roles::RoleError;
 use crate::provider::{Shared, duration};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -31,35 +32,68 @@ fn fail(o: &mut Outcome, d: Diagnostic) -> Outcome {
     std::mem::take(o)
 }
 
+/// The diagnostic for a custom role that could not be resolved while doing `what`.
+pub(super) fn role_error(what: &str, e: RoleError) -> Diagnostic {
+    match e {
+        RoleError::Missing(k) => Diagnostic::error(
+            format!("Failed to {what}: custom role {k:?} not found"),
+            format!(
+                "custom_roles lists {k:?}, but LaunchDarkly has no custom role with that key or ID. \
+                 Check the spelling against Account settings → Roles, or create the role first."
+            ),
+        )
+        .at(AttributePath::attr("custom_roles").at_key(&k)),
+        RoleError::Api(e) => api_error(&format!("{what}: resolve custom_roles"), &e),
+    }
+}
+
 async fn role_ids(
     shared: &Shared,
     client: &Client,
     m: &TokenModel,
-) -> Result<Option<Vec<String>>, Error> {
+) -> Result<Option<Vec<String>>, RoleError> {
     match &m.custom_roles {
         Some(keys) if !keys.is_empty() => Ok(Some(shared.roles.ids(client, keys).await?)),
         _ => Ok(None),
     }
 }
 
-/// Keys for the token's custom role IDs, preferring the spelling in `prior`.
+/// Keys for the token's custom role IDs, preferring the spelling in `prior`. An ID whose
+/// role no longer exists stays an ID (with a warning), so the plan shows the difference
+/// instead of every refresh failing.
 async fn role_keys(
     shared: &Shared,
     client: &Client,
     t: &Token,
     prior: &TokenModel,
+    o: &mut Outcome,
 ) -> Result<Option<Vec<String>>, Error> {
     let ids = t.custom_role_ids.clone().unwrap_or_default();
     if ids.is_empty() {
         return Ok(None);
     }
-    let mut keys = shared.roles.keys(client, &ids).await?;
-    if let Some(prior_keys) = &prior.custom_roles {
-        // A user who wrote IDs instead of keys keeps seeing IDs.
-        let prior_ids = shared.roles.ids(client, prior_keys).await?;
-        for (k, id) in keys.iter_mut().zip(&ids) {
-            if let Some(pos) = prior_ids.iter().position(|p| p == id) {
-                *k = prior_keys[pos].clone();
+    let mut keys = Vec::with_capacity(ids.len());
+    for id in &ids {
+        match shared.roles.find(client, id).await? {
+            Some(r) => keys.push(r.key),
+            None => {
+                o.diagnostics.warning(
+                    "Custom role no longer exists",
+                    format!(
+                        "{} uses custom role {id}, which no longer exists in LaunchDarkly (deleted outside Terraform). \
+                         The plan replaces it with the roles in custom_roles.",
+                        label(prior)
+                    ),
+                );
+                keys.push(id.clone());
+            }
+        }
+    }
+    // A user who wrote IDs instead of keys keeps seeing IDs.
+    for k in prior.custom_roles.iter().flatten() {
+        if let Some(r) = shared.roles.find(client, k).await? {
+            if let Some(pos) = ids.iter().position(|id| *id == r.id) {
+                keys[pos] = k.clone();
             }
         }
     }
@@ -79,8 +113,8 @@ pub async fn create(shared: &Shared, config: &Value) -> Outcome {
     let ids = match role_ids(shared, &client, &want).await {
         Ok(ids) => ids,
         Err(e) => {
-            let what = format!("create {}: resolve custom_roles", label(&want));
-            return fail(&mut o, api_error(&what, &e));
+            let what = format!("create {}", label(&want));
+            return fail(&mut o, role_error(&what, e));
         }
     };
     super::create::create(shared, &client, &want, ids).await
@@ -103,6 +137,23 @@ pub async fn read(shared: &Shared, state: &Value, private: Vec<u8>) -> Outcome {
     };
     let client = match shared.client() {
         Ok(c) => c,
+        Err(_) if shared.is_deferred() => {
+            // Planning needs no API call; only this refresh does. Keep the stored state, and
+            // say so and how to refresh (issue 12, item 10).
+            o.diagnostics.warning(
+                "Access token not refreshed: provider configuration known only at apply",
+                format!(
+                    "{} was not read from LaunchDarkly: this provider's configuration depends on values known only at apply \
+                     (e.g. access_token = a token that this plan rotates), so the plan uses the last stored state. \
+                     Changes made outside Terraform show up once the configuration is known. To refresh now, apply what the \
+                     configuration depends on first (terraform apply -target=<that resource>); to plan knowingly without \
+                     refreshing, use -refresh=false.",
+                    label(&prior)
+                ),
+            );
+            o.state = state.clone();
+            return o;
+        }
         Err(d) => return fail(&mut o, d),
     };
     let t = match client.get_token(&id).await {
@@ -120,7 +171,7 @@ pub async fn read(shared: &Shared, state: &Value, private: Vec<u8>) -> Outcome {
             return fail(&mut o, api_error(&format!("read {}", label(&prior)), &e));
         }
     };
-    let keys = match role_keys(shared, &client, &t, &prior).await {
+    let keys = match role_keys(shared, &client, &t, &prior, &mut o).await {
         Ok(k) => k,
         Err(e) => {
             o.state = state.clone();
@@ -133,6 +184,26 @@ pub async fn read(shared: &Shared, state: &Value, private: Vec<u8>) -> Outcome {
             );
         }
     };
+    // LaunchDarkly shows the last four characters of the current secret: if the secret in
+    // state does not end with them, someone reset it outside Terraform.
+    let reset = match (&prior.token, &t.token) {
+        (Some(ours), Some(suffix)) => {
+            !suffix.expose().is_empty() && !ours.ends_with(suffix.expose())
+        }
+        _ => false,
+    };
+    if reset {
+        o.diagnostics.warning(
+            "Access token secret was reset outside Terraform",
+            format!(
+                "The secret of {} was reset outside Terraform (in the UI or the API), so the secret in the state — and in any \
+                 output that uses token — no longer works, or stops at the end of that reset's grace period. \
+                 LaunchDarkly never shows a secret again, so Terraform plans a rotation: apply it to store a working secret.",
+                label(&prior)
+            ),
+        );
+    }
+    o.private = super::private::with_secret_reset(&o.private, reset);
     o.state = prior.merge_api(&t, keys).to_value();
     o
 }
@@ -142,9 +213,11 @@ pub async fn update(
     prior_v: &Value,
     planned_v: &Value,
     config: &Value,
+    planned_private: &[u8],
 ) -> Outcome {
     let mut o = Outcome {
         state: prior_v.clone(),
+        private: planned_private.to_vec(),
         ..Outcome::default()
     };
     let client = match shared.client() {
@@ -174,12 +247,7 @@ pub async fn update(
 
     let next_ids = match role_ids(shared, &client, &next).await {
         Ok(ids) => ids,
-        Err(e) => {
-            return fail(
-                &mut o,
-                api_error(&format!("update {what}: resolve custom_roles"), &e),
-            );
-        }
+        Err(e) => return fail(&mut o, role_error(&format!("update {what}"), e)),
     };
     // The patch goes from the token as it is now, not as it was at plan time: a saved plan
     // applied after a change in the UI must still end exactly at the planned values
@@ -221,7 +289,8 @@ pub async fn update(
     // From here on the state reflects the patch, even if the rotation fails.
     o.state = current.to_value();
 
-    if rotation_due(prior_v, planned_v) == Some(true) {
+    let reset_outside = super::private::secret_reset(planned_private);
+    if rotation_due(prior_v, planned_v) == Some(true) || reset_outside {
         let expiry = match rotation_expiry(&prior, &cfg) {
             Ok(e) => e,
             Err(d) => return fail(&mut o, d),
@@ -231,6 +300,7 @@ pub async fn update(
             Ok(t) => {
                 current.token = t.token.as_ref().map(|s| s.expose().to_string());
                 o.state = current.to_value();
+                o.private = super::private::with_secret_reset(&o.private, false);
             }
             Err(e) => {
                 // Keep the old token in state: if the reset did not happen it
@@ -239,20 +309,46 @@ pub async fn update(
                 kept.expire = prior.expire;
                 kept.rotation_triggers = prior.rotation_triggers.clone();
                 o.state = kept.to_value();
-                return fail(
-                    &mut o,
-                    api_error(&format!("rotate the secret of {what}"), &e),
-                );
+                return fail(&mut o, rotation_failed(&what, &e, expiry));
             }
         }
     }
     o
 }
 
+/// A failed reset: what is known about the secret in state, with readable times, and
+/// the next step.
+fn rotation_failed(what: &str, e: &Error, expiry: Option<i64>) -> Diagnostic {
+    let summary = format!("Failed to rotate the secret of {what}");
+    let ends = match expiry {
+        Some(ms) => format!("at {}", readable_ms(ms)),
+        None => "at once".to_string(),
+    };
+    let detail = match e {
+        Error::OutcomeUnknown {
+            cause,
+            started_at_ms,
+            ..
+        } => format!(
+            "The reset request was sent at {} and its outcome is unknown: {cause}. \
+             The state keeps the previous secret. If LaunchDarkly did not reset it, that secret still works; \
+             if it did, that secret stops working {ends} and the new one was lost. \
+             Next step: run `terraform apply` again. It plans the rotation again (a refresh also notices a reset \
+             that did happen), and stores a secret that works.",
+            readable_ms(*started_at_ms)
+        ),
+        other => format!(
+            "{other}. The secret was not reset: the previous secret in the state still works. \
+             Next step: fix the cause above and run `terraform apply` again; it plans the rotation again."
+        ),
+    };
+    Diagnostic::error(summary, detail)
+}
+
 /// When the old secret stops working: `expire` (v2: negative = now) if it
 /// changed, else now + `rotation_grace_period` (absent or zero = now).
 fn rotation_expiry(prior: &TokenModel, cfg: &TokenModel) -> Result<Option<i64>, Diagnostic> {
-    if let Some(e) = cfg.expire {
+    if let Some(e) = cfg.expire.filter(|e| *e != 0) {
         if cfg.expire != prior.expire {
             return Ok((e > 0).then_some(e));
         }

@@ -3,10 +3,13 @@
 
 mod apply;
 mod create;
+mod custom_roles;
 pub mod model;
 pub mod plan;
+mod private;
 pub mod schema;
 pub mod validate;
+mod validate_rotation;
 
 use crate::framework::json::{self, ObjectMode};
 use crate::framework::{
@@ -45,7 +48,15 @@ impl Resource for AccessToken {
     }
 
     async fn validate(&self, config: &Value) -> Diagnostics {
-        validate::validate(config)
+        let d = validate::validate(config);
+        if !self.shared.warnings_shown_elsewhere() {
+            return d;
+        }
+        let mut errors = Diagnostics::new();
+        for x in d.into_vec().into_iter().filter(|x| x.is_error()) {
+            errors.push(x);
+        }
+        errors
     }
 
     /// Version 0 is the official provider v2 (same attributes minus ours;
@@ -83,6 +94,11 @@ impl Resource for AccessToken {
         if version == 0 && m.default_api_version == Some(0) {
             m.default_api_version = None;
         }
+        // v2 stores 0 for an unset `expire` (and treats 0 as "no rotation"): it is our null,
+        // so a configuration that omits `expire` plans no change.
+        if version == 0 && m.expire == Some(0) {
+            m.expire = None;
+        }
         Some((m.to_value(), d))
     }
 
@@ -101,13 +117,24 @@ impl Resource for AccessToken {
         }
     }
 
-    async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> Plan {
+    async fn plan(&self, ctx: &Ctx, req: PlanRequest) -> Plan {
         let mut p = plan::plan(&req);
         if !req.config.is_null() {
             // Validation runs again here: Terraform skips validate for `plan -refresh-only` etc.
             for d in validate::validate(&req.config) {
                 if d.is_error() {
                     p.diagnostics.push(d);
+                }
+            }
+            if !p.diagnostics.has_errors() {
+                match ctx
+                    .or_cancelled(custom_roles::check(&self.shared, &req.config))
+                    .await
+                {
+                    Some(d) => p.diagnostics.extend(d),
+                    None => p
+                        .diagnostics
+                        .push(crate::framework::provider::cancelled_diagnostic()),
                 }
             }
         }
@@ -139,10 +166,11 @@ impl Resource for AccessToken {
                     &req.prior,
                     &req.planned,
                     &req.config,
+                    &req.planned_private,
                 ))
                 .await
             {
-                Some(o) => o,
+                Some(o) => return o,
                 None => cancelled(prior),
             }
         };

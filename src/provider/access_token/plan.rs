@@ -9,23 +9,37 @@ fn attr<'a>(v: &'a Value, name: &str) -> &'a Value {
     v.get(name).unwrap_or(&Value::Null)
 }
 
+/// `rotation_triggers` as rotation sees it: an empty map is the same as none (null).
+fn triggers(v: &Value) -> &Value {
+    let t = attr(v, "rotation_triggers");
+    match t.as_entries() {
+        Some(m) if m.is_empty() => &Value::Null,
+        _ => t,
+    }
+}
+
+/// Whether `expire` moving from `pe` to `ne` rotates (official provider v2:
+/// `oldExpire != newExpire && newExpire != 0`; null is "not set", like v2's 0).
+fn expire_rotates(pe: &Value, ne: &Value) -> bool {
+    let zero = |v: &Value| v.as_number().and_then(|n| n.to_i64()) == Some(0);
+    !ne.is_null() && !zero(ne) && !ne.semantically_equal(pe)
+}
+
 /// Whether moving from `prior` to `next` (plan or config) rotates the secret:
 /// `Some(true)` yes, `Some(false)` no, `None` not known until apply.
 ///
-/// - `expire`: any change to a non-null value rotates (v2 semantics).
+/// - `expire`: any change to a non-null, non-zero value rotates (v2 semantics; 0 means
+///   "no rotation" there, and v2 states carry 0 for an unset `expire`).
 /// - `rotation_triggers`: a change of the map rotates once the token has
 ///   triggers; adding triggers to a token that had none arms rotation
-///   without rotating, and removing them never rotates.
+///   without rotating, and removing them never rotates. `{}` counts as none.
 pub fn rotation_due(prior: &Value, next: &Value) -> Option<bool> {
     let (pe, ne) = (attr(prior, "expire"), attr(next, "expire"));
-    let (pt, nt) = (
-        attr(prior, "rotation_triggers"),
-        attr(next, "rotation_triggers"),
-    );
+    let (pt, nt) = (triggers(prior), triggers(next));
     if ne.is_unknown() || (!pt.is_null() && !nt.is_wholly_known()) {
         return None;
     }
-    let by_expire = !ne.is_null() && !ne.semantically_equal(pe);
+    let by_expire = expire_rotates(pe, ne);
     let by_triggers = !pt.is_null() && !nt.is_null() && !nt.semantically_equal(pt);
     Some(by_expire || by_triggers)
 }
@@ -63,7 +77,11 @@ pub fn plan(req: &PlanRequest) -> Plan {
         // Terraform plans the replacement's create separately.
         planned.set("id", Value::unknown());
         planned.set("token", Value::unknown());
-    } else if rotation_due(prior, &planned) != Some(false) {
+    } else if rotation_due(prior, &planned) != Some(false)
+        || super::private::secret_reset(&req.prior_private)
+    {
+        // A secret reset outside Terraform (noted by the refresh) is rotated again, so the
+        // state gets a secret that works.
         planned.set("token", Value::unknown());
     }
     out.planned = planned;
@@ -197,6 +215,30 @@ mod tests {
                 base.clone(),
                 state(vec![("rotation_triggers", Value::unknown())]),
                 None,
+            ),
+            (
+                "{} to triggers",
+                state(vec![("rotation_triggers", Value::Map(Default::default()))]),
+                changed.clone(),
+                Some(false),
+            ),
+            (
+                "triggers to {}",
+                base.clone(),
+                state(vec![("rotation_triggers", Value::Map(Default::default()))]),
+                Some(false),
+            ),
+            (
+                "{} to unknown",
+                state(vec![("rotation_triggers", Value::Map(Default::default()))]),
+                state(vec![("rotation_triggers", Value::unknown())]),
+                Some(false),
+            ),
+            (
+                "expire 0 never rotates",
+                state(vec![("expire", Value::int(5))]),
+                state(vec![("expire", Value::int(0))]),
+                Some(false),
             ),
             (
                 "expire set",

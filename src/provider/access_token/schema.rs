@@ -67,8 +67,10 @@ pub fn schema() -> Schema {
                 This resource creates, updates, rotates and deletes [API access tokens](https://docs.launchdarkly.com/home/account/api). \
                 The full secret is stored in the Terraform state (`token`, sensitive): protect your state accordingly.\n\n\
                 A token needs exactly one of `role`, `custom_roles` or `inline_roles` (or the deprecated alias `policy_statements`).\n\n\
-                **Rotation.** Changing `expire` (as in the official provider v2) or any value of `rotation_triggers` resets the secret. \
+                **Rotation.** Changing `expire` to a non-zero value (as in the official provider v2) or any value of a non-empty `rotation_triggers` resets the secret. \
                 With `rotation_triggers`, the previous secret stays valid for `rotation_grace_period`. \
+                If the secret is reset outside Terraform (in the UI or the API), the next refresh notices it (LaunchDarkly's last four characters no longer match), \
+                warns, and plans a rotation, so that the state and outputs get a secret that works. \
                 Scheduled rotation works with `time_rotating` from hashicorp/time (e.g. `rotation_triggers = { r = time_rotating.t.id }`) or built-ins such as \
                 `{ month = formatdate(\"YYYY-MM\", plantimestamp()) }` (Terraform ≥ 1.5).\n\n\
                 **Import.** `terraform import launchdarkly_access_token.x <id>` and `import {}` blocks are supported. \
@@ -90,7 +92,7 @@ pub fn schema() -> Schema {
                 Attribute::optional(
                     "custom_roles",
                     Type::set(Type::String),
-                    "Keys of custom roles that limit the token. Conflicts with `role` and `inline_roles`.",
+                    "Keys (or IDs) of custom roles that limit the token; list each role once, by key or by ID. Unknown keys fail the plan. Conflicts with `role` and `inline_roles`.",
                 ),
                 Attribute::optional_computed(
                     "service_token",
@@ -105,24 +107,25 @@ pub fn schema() -> Schema {
                 Attribute::computed(
                     "token",
                     Type::String,
-                    "The secret key. Known after create and after each rotation; null after import until the next rotation.",
+                    "The secret key. Known after create and after each rotation; null after import until the next rotation. A reset outside Terraform plans a rotation.",
                 )
                 .sensitive(),
                 Attribute::optional(
                     "expire",
                     Type::Number,
                     "Rotates the secret when changed (official provider v2 semantics): a negative value expires the old secret immediately; \
-                     a positive value is the Unix epoch time in milliseconds until which the old secret stays valid. Setting it at creation does not rotate.",
+                     a positive value is the Unix epoch time in milliseconds until which the old secret stays valid (a value that looks like seconds gets a warning); \
+                     `0` means no rotation, as in v2. Setting it at creation does not rotate.",
                 ),
                 Attribute::optional(
                     "rotation_triggers",
                     Type::map(Type::String),
-                    "Arbitrary values; when any of them changes, the secret is rotated (for example `{ rotated = time_rotating.t.id }`). Adding triggers to a token that had none, or removing them, does not rotate.",
+                    "Arbitrary non-null values; when any of them changes, the secret is rotated (for example `{ rotated = time_rotating.t.id }`). `{}` is the same as no triggers: adding triggers to a token that had none (or `{}`), or removing them, does not rotate.",
                 ),
                 Attribute::optional(
                     "rotation_grace_period",
                     Type::String,
-                    "How long the previous secret stays valid after a rotation by `rotation_triggers`, as a duration such as `\"24h\"` or `\"90m\"`. Default: it expires immediately.",
+                    "How long the previous secret stays valid after a rotation by `rotation_triggers`, as a non-negative duration such as `\"24h\"` or `\"90m\"`. Default: it expires immediately. Without `rotation_triggers` it has no effect (and a warning says so).",
                 ),
             ],
             blocks: vec![

@@ -3,8 +3,8 @@
 //! again once known (Terraform validates again at apply).
 
 use super::schema::{API_VERSIONS, CURRENT_API_VERSION, ROLES};
+use super::validate_rotation::{validate_expire, validate_rotation};
 use crate::framework::{AttributePath, Diagnostics, Value};
-use crate::provider::duration;
 
 fn attr<'a>(v: &'a Value, name: &str) -> &'a Value {
     v.get(name).unwrap_or(&Value::Null)
@@ -65,7 +65,7 @@ pub fn validate(config: &Value) -> Diagnostics {
             }
             if block == "policy_statements" && !items.is_empty() {
                 d.attribute_warning(
-                    AttributePath::attr(block),
+                    block_header_path(block, &items[0]),
                     "Deprecated attribute",
                     "policy_statements is deprecated; rename the blocks to inline_roles (same content). The official provider v3 removed policy_statements.",
                 );
@@ -92,26 +92,21 @@ pub fn validate(config: &Value) -> Diagnostics {
         }
     }
 
-    if let Some(n) = attr(config, "expire").as_number() {
-        if n.to_i64().is_none() || n.to_i64() == Some(0) {
-            d.attribute_error(
-                AttributePath::attr("expire"),
-                "Invalid expire",
-                format!("expire must be a non-zero whole number (negative: expire the old secret now; positive: epoch milliseconds), got {n}."),
-            );
-        }
-    }
-
-    if let Some(s) = attr(config, "rotation_grace_period").as_str() {
-        if let Err(e) = duration::parse(s) {
-            d.attribute_error(
-                AttributePath::attr("rotation_grace_period"),
-                "Invalid rotation_grace_period",
-                e,
-            );
-        }
-    }
+    validate_expire(attr(config, "expire"), &mut d);
+    validate_rotation(config, &mut d);
     d
+}
+
+/// A path Terraform shows as the header line of a nested block (`policy_statements {`).
+/// Terraform has no range for a path ending at a block, so it falls back to the whole
+/// resource; for an attribute the block does not set, it highlights the block itself. A
+/// valid statement always leaves one of `resources`/`not_resources` unset.
+fn block_header_path(block: &str, first: &Value) -> AttributePath {
+    let unset = ["not_resources", "resources", "not_actions", "actions"]
+        .into_iter()
+        .find(|a| attr(first, a).is_null())
+        .unwrap_or("not_resources");
+    AttributePath::attr(block).at_index(0).at_attr(unset)
 }
 
 fn validate_statement(st: &Value, path: &AttributePath, d: &mut Diagnostics) {
@@ -268,9 +263,39 @@ mod tests {
                 vec!["default_api_version"],
             ),
             (
-                "zero expire",
+                "zero expire means no rotation (v2)",
                 cfg(vec![("role", "reader".into()), ("expire", Value::int(0))]),
+                vec![],
+            ),
+            (
+                "huge expire",
+                cfg(vec![
+                    ("role", "reader".into()),
+                    (
+                        "expire",
+                        Value::Number(crate::framework::number::Number::parse("1e20").unwrap()),
+                    ),
+                ]),
                 vec!["expire"],
+            ),
+            (
+                "null trigger",
+                cfg(vec![
+                    ("role", "reader".into()),
+                    (
+                        "rotation_triggers",
+                        Value::Map([("a".to_string(), Value::Null)].into()),
+                    ),
+                ]),
+                vec!["rotation_triggers[\"a\"]"],
+            ),
+            (
+                "negative grace",
+                cfg(vec![
+                    ("role", "reader".into()),
+                    ("rotation_grace_period", "-1h".into()),
+                ]),
+                vec!["rotation_grace_period"],
             ),
             (
                 "bad grace",
