@@ -1,6 +1,7 @@
 //! Registry-format documentation generated from the schemas (our stand-in
-//! for tfplugindocs): `docs/index.md`, `docs/resources/*.md` and
-//! `docs/data-sources/*.md`, with examples from `examples/`. `--check` fails
+//! for tfplugindocs): `docs/index.md`, `docs/resources/*.md`,
+//! `docs/data-sources/*.md`, `docs/ephemeral-resources/*.md` and `docs/list-resources/*.md`,
+//! with examples from `examples/`. `--check` fails
 //! when the checked-in files differ, so docs never drift from behaviour.
 
 use crate::framework::{Attribute, Block, Nesting, Provider};
@@ -52,6 +53,26 @@ pub fn render_all(p: &dyn Provider, root: &Path) -> Vec<(PathBuf, String)> {
         };
         out.push(page.render(root, &d.schema()));
     }
+    for e in p.ephemeral_resources() {
+        let page = Page {
+            provider: name,
+            name: e.name(),
+            kind: "Ephemeral Resource",
+            dir: "ephemeral-resources",
+            example: "ephemeral-resource.tf",
+        };
+        out.push(page.render(root, &e.schema()));
+    }
+    for l in p.list_resources() {
+        let page = Page {
+            provider: name,
+            name: l.name(),
+            kind: "List Resource",
+            dir: "list-resources",
+            example: "list-resource.tfquery.hcl",
+        };
+        out.push(page.render(root, &l.schema()));
+    }
     out
 }
 
@@ -59,7 +80,7 @@ pub fn render_all(p: &dyn Provider, root: &Path) -> Vec<(PathBuf, String)> {
 struct Page<'a> {
     provider: &'a str,
     name: &'a str,
-    /// "Resource" or "Data Source".
+    /// "Resource", "Data Source", "Ephemeral Resource" or "List Resource".
     kind: &'a str,
     /// Folder under `docs/` and `examples/`.
     dir: &'a str,

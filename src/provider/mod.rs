@@ -6,11 +6,16 @@ pub mod config;
 pub mod data_sources;
 pub mod diagnostics;
 pub mod duration;
+pub mod ephemeral_token;
 pub mod roles;
+pub mod token_list;
 
 use crate::client::{Client, ClientConfig};
 use crate::framework::Diagnostic;
-use crate::framework::{Ctx, DataSource, Diagnostics, Provider, Resource, Schema, Value};
+use crate::framework::{
+    Ctx, DataSource, Diagnostics, EphemeralResource, ListResource, Provider, Resource, Schema,
+    Value,
+};
 use async_trait::async_trait;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -155,5 +160,13 @@ impl Provider for LaunchDarklyProvider {
     }
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         data_sources::all(&self.shared)
+    }
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        vec![Arc::new(ephemeral_token::EphemeralToken::new(
+            self.shared.clone(),
+        ))]
+    }
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        vec![Arc::new(token_list::TokenList::new(self.shared.clone()))]
     }
 }

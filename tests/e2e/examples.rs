@@ -1,5 +1,5 @@
 //! The shipped examples work as written: the quickstart (the README's main
-//! command) and the resource example, applied against the emulator with a
+//! command), the resource, data source and ephemeral resource examples, applied against the emulator with a
 //! clean follow-up plan.
 
 use crate::support::*;
@@ -80,4 +80,60 @@ fn data_source_examples_apply() {
         assert!(outputs["stale_tokens"]["value"].is_array(), "{outputs}");
         assert!(outputs["ci_token_ids"]["value"].is_array(), "{outputs}");
     }
+}
+
+#[test]
+fn ephemeral_resource_example_applies_and_leaves_no_token() {
+    let (maj, min, _) = terraform_version();
+    if maj == 1 && min < 10 {
+        println!("skipping: ephemeral resources need Terraform >= 1.10");
+        return;
+    }
+    let lab = Lab::new(&format!(
+        "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{}}\n{}",
+        example("examples/ephemeral-resources/launchdarkly_access_token/ephemeral-resource.tf")
+    ));
+    lab.apply();
+    assert!(
+        lab.server_tokens().is_empty(),
+        "the ephemeral token is deleted when the run ends"
+    );
+    lab.assert_no_changes("ephemeral example");
+}
+
+#[test]
+fn list_resource_example_runs_with_terraform_query() {
+    let (maj, min, _) = terraform_version();
+    if maj == 1 && min < 14 {
+        println!("skipping: terraform query needs Terraform >= 1.14");
+        return;
+    }
+    let lab = Lab::new(&format!(
+        "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{}}\n"
+    ));
+    let wanted = lab
+        .emu
+        .seed_token(launchdarkly_emulator::SeedToken {
+            name: Some("ci-deploy".into()),
+            service_token: true,
+            ..Default::default()
+        })
+        .expect("seed");
+    let personal = lab
+        .emu
+        .seed_token(launchdarkly_emulator::SeedToken {
+            name: Some("ci-laptop".into()),
+            ..Default::default()
+        })
+        .expect("seed");
+    lab.wd.write(
+        "tokens.tfquery.hcl",
+        &example("examples/list-resources/launchdarkly_access_token/list-resource.tfquery.hcl"),
+    );
+    let out = ok(lab.wd.run(&["query", "-no-color"]), "terraform query");
+    assert!(out.contains(&wanted.id), "{out}");
+    assert!(
+        !out.contains(&personal.id),
+        "service_token = true filters:\n{out}"
+    );
 }

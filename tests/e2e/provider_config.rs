@@ -210,13 +210,34 @@ fn schema_json_matches_the_golden_file() {
             schema.as_object_mut().map(|o| o.remove("version"));
         }
     }
+    // Newer Terraform prints more (1.12+: identity schemas; 1.14+: list resource schemas);
+    // those have e2e tests of their own. The golden file pins what 1.11 prints.
+    if let Some(o) = ours.as_object_mut() {
+        o.retain(|k, _| {
+            [
+                "provider",
+                "resource_schemas",
+                "data_source_schemas",
+                "ephemeral_resource_schemas",
+            ]
+            .contains(&k.as_str())
+        });
+    }
     let got = serde_json::to_string_pretty(&ours).expect("pretty") + "\n";
     let golden =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/providers-schema.json");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&golden, &got).expect("write golden");
     }
-    let want = std::fs::read_to_string(&golden).expect("read golden");
+    let mut want = std::fs::read_to_string(&golden).expect("read golden");
+    let (major, minor, _) = terraform_version();
+    if major == 1 && minor < 10 {
+        // Terraform before 1.10 knows no ephemeral resources and does not print them.
+        let mut v: serde_json::Value = serde_json::from_str(&want).expect("golden JSON");
+        v.as_object_mut()
+            .map(|o| o.remove("ephemeral_resource_schemas"));
+        want = serde_json::to_string_pretty(&v).expect("pretty") + "\n";
+    }
     assert!(
         got == want,
         "the provider schema changed; if on purpose, regenerate {} (see the test's doc)",

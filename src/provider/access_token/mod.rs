@@ -16,6 +16,7 @@ use crate::framework::{
     ApplyRequest, AttributePath, Ctx, Diagnostics, Outcome, Plan, PlanRequest, Resource, Schema,
     Value,
 };
+use crate::framework::{IdentityAttribute, IdentitySchema, Type};
 use crate::provider::Shared;
 use async_trait::async_trait;
 use model::TokenModel;
@@ -45,6 +46,18 @@ impl Resource for AccessToken {
 
     fn schema(&self) -> Schema {
         schema::schema()
+    }
+
+    /// `{ id }`: what `import { identity = { id = "…" } }` takes (Terraform 1.12+).
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema {
+            version: 0,
+            attributes: vec![IdentityAttribute::required(
+                "id",
+                Type::String,
+                "The token ID.",
+            )],
+        })
     }
 
     async fn validate(&self, config: &Value) -> Diagnostics {

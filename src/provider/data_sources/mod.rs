@@ -42,7 +42,11 @@ fn page_concurrency(shared: &Shared) -> usize {
 
 /// Every visible token (sorted, no repeats), or the diagnostic saying why not.
 /// Stops early with an error when Terraform cancels the operation.
-async fn list_tokens(ctx: &Ctx, shared: &Shared, show_all: bool) -> Result<Vec<Token>, Diagnostic> {
+pub(crate) async fn list_tokens(
+    ctx: &Ctx,
+    shared: &Shared,
+    show_all: bool,
+) -> Result<Vec<Token>, Diagnostic> {
     let client = shared.client()?;
     let read = fetch::read_all(&client, show_all, page_concurrency(shared));
     let mut tokens = ctx

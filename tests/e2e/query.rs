@@ -1,0 +1,123 @@
+//! Resource identity (Terraform 1.12+) and the list resource for `terraform query`
+//! (Terraform 1.14+) through the real Terraform; older versions skip, saying why.
+
+use crate::support::*;
+use launchdarkly_emulator::SeedToken;
+
+fn at_least(minor: u32, what: &str) -> bool {
+    let (major, m, _) = terraform_version();
+    if major == 1 && m < minor {
+        eprintln!("skipped: {what} needs Terraform >= 1.{minor}");
+        return false;
+    }
+    true
+}
+
+fn seed(lab: &Lab, name: &str, role: &str, service: bool) -> String {
+    lab.emu
+        .seed_token(SeedToken {
+            name: Some(name.into()),
+            role: Some(role.into()),
+            service_token: service,
+            ..Default::default()
+        })
+        .expect("seed")
+        .id
+}
+
+#[test]
+fn identity_is_in_state_and_import_by_identity_works() {
+    if !at_least(12, "resource identity") {
+        return;
+    }
+    let lab = Lab::new(&format!(
+        "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{}}\n\nresource \"launchdarkly_access_token\" \"made\" {{\n  name = \"made\"\n  role = \"reader\"\n}}\n"
+    ));
+    lab.apply();
+    let show = |lab: &Lab| -> serde_json::Value {
+        let o = lab.wd.run(&["show", "-json"]);
+        serde_json::from_slice(&o.stdout).expect("show -json")
+    };
+    let j = show(&lab);
+    let made = &j["values"]["root_module"]["resources"][0];
+    assert_eq!(made["identity"]["id"], made["values"]["id"], "{made}");
+
+    let id = seed(&lab, "imported", "writer", false);
+    lab.wd.write(
+        "import.tf",
+        &format!(
+            "import {{\n  to = launchdarkly_access_token.imported\n  identity = {{\n    id = \"{id}\"\n  }}\n}}\n\nresource \"launchdarkly_access_token\" \"imported\" {{\n  name = \"imported\"\n  role = \"writer\"\n}}\n"
+        ),
+    );
+    let out = lab.apply();
+    assert!(out.contains("1 imported"), "{out}");
+    let j = show(&lab);
+    let imported = j["values"]["root_module"]["resources"]
+        .as_array()
+        .and_then(|rs| {
+            rs.iter()
+                .find(|r| r["address"] == "launchdarkly_access_token.imported")
+                .cloned()
+        })
+        .expect("imported in state");
+    assert_eq!(imported["identity"]["id"], id.as_str());
+    assert!(
+        imported["values"]["token"].is_null(),
+        "no secret after import"
+    );
+    lab.assert_server_matches_state();
+    lab.assert_no_changes("after import by identity");
+}
+
+#[test]
+fn terraform_query_lists_by_filter_and_generated_config_imports_cleanly() {
+    if !at_least(14, "terraform query") {
+        return;
+    }
+    let lab = Lab::new(&format!(
+        "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{}}\n"
+    ));
+    let ci_a = seed(&lab, "ci-a", "reader", true);
+    let ci_b = seed(&lab, "ci-b", "writer", false);
+    let other = seed(&lab, "other", "reader", false);
+    lab.wd.write(
+        "tokens.tfquery.hcl",
+        "list \"launchdarkly_access_token\" \"ci\" {\n  provider         = launchdarkly\n  include_resource = true\n  config {\n    name_regex = \"^ci-\"\n  }\n}\n",
+    );
+    let out = ok(lab.wd.run(&["query", "-no-color"]), "terraform query");
+    assert!(out.contains(&ci_a) && out.contains(&ci_b), "{out}");
+    assert!(!out.contains(&other), "the filter applies:\n{out}");
+
+    let out = ok(
+        lab.wd
+            .run(&["query", "-no-color", "-generate-config-out=generated.tf"]),
+        "terraform query -generate-config-out",
+    );
+    let generated =
+        std::fs::read_to_string(lab.wd.path().join("generated.tf")).expect("generated.tf");
+    assert_eq!(
+        generated.matches("import {").count(),
+        2,
+        "{out}\n{generated}"
+    );
+    assert!(!generated.contains("api-"), "never a secret:\n{generated}");
+    let o = lab
+        .wd
+        .run(&["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
+    let plan = text(&o);
+    assert!(
+        plan.contains("2 to import, 0 to add, 0 to change, 0 to destroy"),
+        "{generated}\n{plan}"
+    );
+    lab.apply();
+    lab.assert_no_changes("after importing the generated configuration");
+    let ids: Vec<String> = lab
+        .state()
+        .values()
+        .map(|v| v["id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        ids.contains(&ci_a) && ids.contains(&ci_b) && !ids.contains(&other),
+        "{ids:?}"
+    );
+}
