@@ -318,3 +318,65 @@ pub fn assert_no_changes_in(wd: &Workdir, when: &str) {
         text(&o)
     );
 }
+
+impl Workdir {
+    /// `terraform args` in this directory with the same clean environment as [`Workdir::run_env`],
+    /// not yet started: for tests that stream its output or signal it.
+    #[allow(dead_code)]
+    pub fn command(&self, args: &[&str], extra: &[(&str, &str)]) -> Command {
+        let mut cmd = Command::new(terraform_binary());
+        cmd.args(args).current_dir(self.path());
+        for k in [
+            "TF_LOG",
+            "TF_LOG_PROVIDER",
+            "TF_LOG_CORE",
+            "TF_LOG_PATH",
+            "LAUNCHDARKLY_ACCESS_TOKEN",
+            "LAUNCHDARKLY_OAUTH_TOKEN",
+            "LAUNCHDARKLY_API_HOST",
+        ] {
+            cmd.env_remove(k);
+        }
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+}
+
+/// Diagnostics from `terraform validate -json` (one document) or from the JSON lines of
+/// `plan -json` / `apply -json` (`{"type": "diagnostic", "diagnostic": {...}}`).
+#[allow(dead_code)]
+pub fn json_diagnostics(o: &Output) -> Vec<serde_json::Value> {
+    let out = String::from_utf8_lossy(&o.stdout);
+    if let Ok(doc) = serde_json::from_str::<serde_json::Value>(&out) {
+        if let Some(d) = doc["diagnostics"].as_array() {
+            return d.clone();
+        }
+    }
+    out.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|j| j["type"] == "diagnostic")
+        .map(|j| j["diagnostic"].clone())
+        .collect()
+}
+
+/// Evidence about the provider and its client under faults (the fault matrix) does not
+/// depend on the Terraform version, so CI runs it once: with the Terraform on PATH. Under
+/// `TF_ACC_TERRAFORM_PATH` (the 1.0.3 and 1.15.5 runs) it skips and says so, unless
+/// `LD_E2E_ALL_VERSIONS=1`.
+#[allow(dead_code)]
+pub fn provider_evidence_runs_here(what: &str) -> bool {
+    let other_terraform = std::env::var_os("TF_ACC_TERRAFORM_PATH").is_some_and(|p| !p.is_empty());
+    let forced = std::env::var("LD_E2E_ALL_VERSIONS").is_ok_and(|v| v == "1");
+    if other_terraform && !forced {
+        eprintln!(
+            "skipped: {what} exercises the provider, not Terraform; it runs once, with the Terraform on PATH (LD_E2E_ALL_VERSIONS=1 runs it here too)"
+        );
+        return false;
+    }
+    true
+}
