@@ -6,7 +6,7 @@ use crate::support::provider_binary;
 use base64::Engine;
 use hyper_util::rt::TokioIo;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -15,37 +15,17 @@ use std::time::Duration;
 use tfld::protocol::proto::plugin::grpc_controller_client::GrpcControllerClient;
 use tfld::protocol::proto::tfplugin5 as pb;
 use tfld::protocol::proto::tfplugin5::provider_client::ProviderClient;
+use tfld::transport::tls::test_client::P521ClientIdentity;
 use tonic::transport::{Channel, Endpoint, Uri};
 
 const COOKIE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 
-/// A client identity like go-plugin's: ECDSA P-521, self-signed, CA flag set.
-struct ClientIdentity {
-    pem: String,
-    der: CertificateDer<'static>,
-    key: PrivatePkcs8KeyDer<'static>,
-}
+/// A client identity like go-plugin's: ECDSA P-521, self-signed, CA flag set
+/// (made and used in pure Rust: the *ring* provider cannot sign with P-521).
+type ClientIdentity = P521ClientIdentity;
 
 fn client_identity() -> ClientIdentity {
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).expect("P-521 key");
-    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).expect("params");
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "localhost");
-    params
-        .distinguished_name
-        .push(rcgen::DnType::OrganizationName, "HashiCorp");
-    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    params.extended_key_usages = vec![
-        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
-        rcgen::ExtendedKeyUsagePurpose::ServerAuth,
-    ];
-    let cert = params.self_signed(&key).expect("self-signed");
-    ClientIdentity {
-        pem: cert.pem(),
-        der: cert.der().clone(),
-        key: PrivatePkcs8KeyDer::from(key.serialize_der()),
-    }
+    P521ClientIdentity::generate()
 }
 
 struct Plugin {
@@ -148,17 +128,13 @@ impl ServerCertVerifier for PinnedServer {
 
 async fn connect(p: &Plugin, id: &ClientIdentity) -> Result<Channel, tonic::transport::Error> {
     assert_eq!(p.network, "unix");
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut cfg = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .expect("versions")
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(PinnedServer(p.server_cert.clone(), provider)))
-        .with_client_auth_cert(
-            vec![id.der.clone()],
-            PrivateKeyDer::Pkcs8(id.key.clone_key()),
-        )
-        .expect("client auth");
+        .with_client_cert_resolver(id.resolver());
     cfg.alpn_protocols = vec![b"h2".to_vec()];
     let connector = tokio_rustls::TlsConnector::from(Arc::new(cfg));
     let path = p.address.clone();

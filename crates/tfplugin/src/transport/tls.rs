@@ -4,11 +4,25 @@
 //!
 //! Why a custom verifier: Terraform's client certificate is a self-signed CA
 //! certificate used as an end entity, which webpki (and so tonic's
-//! `ServerTlsConfig`) rejects with `CaUsedAsEndEntity`; and it signs with
-//! P-521, which only the aws-lc-rs crypto provider can verify.
+//! `ServerTlsConfig`) rejects with `CaUsedAsEndEntity`.
+//!
+//! Crypto: rustls with the *ring* provider — the one an HTTP client built on
+//! reqwest already links, so a provider binary carries one C/assembly crypto
+//! library — plus ECDSA P-521 verification from RustCrypto's `p521`
+//! (`tls/p521.rs`), because Terraform's client certificate signs with P-521
+//! and *ring* has no P-521. aws-lc-rs was used before for that curve alone;
+//! seeding its DRBG (jitter entropy) cost 40–70 ms of CPU at every start
+//! under AutoMTLS, and Terraform starts a provider about four times per
+//! command (BENCHMARKS.md).
+
+mod p521;
+#[cfg(any(test, feature = "test-client"))]
+pub mod test_client;
 
 use rustls::client::danger::HandshakeSignatureValid;
-use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+use rustls::crypto::{
+    CryptoProvider, WebPkiSupportedAlgorithms, verify_tls12_signature, verify_tls13_signature,
+};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
@@ -16,6 +30,7 @@ use rustls::{
     DigitallySignedStruct, DistinguishedName, Error as TlsError, ServerConfig, SignatureScheme,
 };
 use std::sync::Arc;
+use webpki::ring as ring_algs;
 
 /// Errors while setting up TLS.
 #[derive(Debug, thiserror::Error)]
@@ -42,9 +57,90 @@ impl std::fmt::Debug for ServerIdentity {
     }
 }
 
-/// The crypto provider used everywhere (aws-lc-rs: it has P-521).
+/// What the plugin verifies handshake signatures with: everything the *ring*
+/// provider verifies, plus ECDSA with a P-521 key (SHA-512, and SHA-384 /
+/// SHA-256 as TLS 1.2 allows) — the same set aws-lc-rs offered for the keys
+/// Terraform uses. P-521/SHA-512 comes first, so it is the scheme a TLS 1.2
+/// client that takes the server's first preference (Go does) signs with.
+pub static SIGNATURE_ALGORITHMS: WebPkiSupportedAlgorithms = WebPkiSupportedAlgorithms {
+    all: &[
+        p521::ECDSA_P521_SHA512,
+        p521::ECDSA_P521_SHA384,
+        p521::ECDSA_P521_SHA256,
+        ring_algs::ECDSA_P256_SHA256,
+        ring_algs::ECDSA_P256_SHA384,
+        ring_algs::ECDSA_P384_SHA256,
+        ring_algs::ECDSA_P384_SHA384,
+        ring_algs::ED25519,
+        ring_algs::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+        ring_algs::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+        ring_algs::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+        ring_algs::RSA_PKCS1_2048_8192_SHA256,
+        ring_algs::RSA_PKCS1_2048_8192_SHA384,
+        ring_algs::RSA_PKCS1_2048_8192_SHA512,
+        ring_algs::RSA_PKCS1_2048_8192_SHA256_ABSENT_PARAMS,
+        ring_algs::RSA_PKCS1_2048_8192_SHA384_ABSENT_PARAMS,
+        ring_algs::RSA_PKCS1_2048_8192_SHA512_ABSENT_PARAMS,
+    ],
+    mapping: &[
+        // For TLS 1.3 the scheme fixes the curve and only the first entry is
+        // used; for TLS 1.2 any entry whose key type matches the certificate.
+        (
+            SignatureScheme::ECDSA_NISTP521_SHA512,
+            &[p521::ECDSA_P521_SHA512],
+        ),
+        (
+            SignatureScheme::ECDSA_NISTP384_SHA384,
+            &[
+                ring_algs::ECDSA_P384_SHA384,
+                ring_algs::ECDSA_P256_SHA384,
+                p521::ECDSA_P521_SHA384,
+            ],
+        ),
+        (
+            SignatureScheme::ECDSA_NISTP256_SHA256,
+            &[
+                ring_algs::ECDSA_P256_SHA256,
+                ring_algs::ECDSA_P384_SHA256,
+                p521::ECDSA_P521_SHA256,
+            ],
+        ),
+        (SignatureScheme::ED25519, &[ring_algs::ED25519]),
+        (
+            SignatureScheme::RSA_PSS_SHA512,
+            &[ring_algs::RSA_PSS_2048_8192_SHA512_LEGACY_KEY],
+        ),
+        (
+            SignatureScheme::RSA_PSS_SHA384,
+            &[ring_algs::RSA_PSS_2048_8192_SHA384_LEGACY_KEY],
+        ),
+        (
+            SignatureScheme::RSA_PSS_SHA256,
+            &[ring_algs::RSA_PSS_2048_8192_SHA256_LEGACY_KEY],
+        ),
+        (
+            SignatureScheme::RSA_PKCS1_SHA512,
+            &[ring_algs::RSA_PKCS1_2048_8192_SHA512],
+        ),
+        (
+            SignatureScheme::RSA_PKCS1_SHA384,
+            &[ring_algs::RSA_PKCS1_2048_8192_SHA384],
+        ),
+        (
+            SignatureScheme::RSA_PKCS1_SHA256,
+            &[ring_algs::RSA_PKCS1_2048_8192_SHA256],
+        ),
+    ],
+};
+
+/// The crypto provider used everywhere: *ring* (key exchange, ciphers, the
+/// server's P-256 signatures, randomness from the OS) with
+/// [`SIGNATURE_ALGORITHMS`] for verifying the client.
 pub fn crypto_provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+    Arc::new(CryptoProvider {
+        signature_verification_algorithms: SIGNATURE_ALGORITHMS,
+        ..rustls::crypto::ring::default_provider()
+    })
 }
 
 /// Generates a fresh P-256 certificate for `localhost`.
@@ -164,26 +260,187 @@ impl ClientCertVerifier for PinnedClientCert {
 
 #[cfg(test)]
 mod tests {
+    use super::test_client::P521ClientIdentity;
     use super::*;
+    use rustls::pki_types::ServerName;
+    use rustls::{ClientConnection, ProtocolVersion, ServerConnection};
 
     #[test]
     fn identity_and_config_build() {
         let id = generate_identity().unwrap();
-        let client_key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).unwrap();
-        let client = rcgen::CertificateParams::new(vec!["localhost".into()])
-            .unwrap()
-            .self_signed(&client_key)
-            .unwrap();
-        let parsed = parse_client_cert(&client.pem()).unwrap();
-        assert_eq!(parsed.as_ref(), client.der().as_ref());
+        let client = P521ClientIdentity::generate();
+        let parsed = parse_client_cert(&client.pem).unwrap();
+        assert_eq!(parsed.as_ref(), client.der.as_ref());
         let cfg = server_config(&id, parsed).unwrap();
         assert_eq!(cfg.alpn_protocols, vec![b"h2".to_vec()]);
         assert!(parse_client_cert("not pem").is_err());
-        assert!(
-            crypto_provider()
-                .signature_verification_algorithms
-                .supported_schemes()
-                .contains(&SignatureScheme::ECDSA_NISTP521_SHA512)
+        let schemes = crypto_provider()
+            .signature_verification_algorithms
+            .supported_schemes();
+        assert_eq!(
+            schemes.first(),
+            Some(&SignatureScheme::ECDSA_NISTP521_SHA512)
         );
+        for s in [
+            SignatureScheme::ECDSA_NISTP384_SHA384,
+            SignatureScheme::ECDSA_NISTP256_SHA256,
+            SignatureScheme::ED25519,
+            SignatureScheme::RSA_PSS_SHA256,
+        ] {
+            assert!(schemes.contains(&s), "{s:?}");
+        }
+    }
+
+    /// Which side gave up, and why (printed when a test fails).
+    #[derive(Debug)]
+    enum Failed {
+        Server(TlsError),
+        Client(#[allow(dead_code)] TlsError),
+    }
+
+    /// Runs a whole handshake in memory; returns the version both agreed on.
+    fn handshake(
+        server: Arc<ServerConfig>,
+        client: rustls::ClientConfig,
+    ) -> Result<ProtocolVersion, Failed> {
+        let name = ServerName::try_from("localhost").unwrap();
+        let mut c = ClientConnection::new(Arc::new(client), name).unwrap();
+        let mut s = ServerConnection::new(server).unwrap();
+        for _ in 0..20 {
+            let mut to_server = Vec::new();
+            while c.wants_write() {
+                c.write_tls(&mut to_server).unwrap();
+            }
+            let mut rd = &to_server[..];
+            while !rd.is_empty() {
+                s.read_tls(&mut rd).unwrap();
+                s.process_new_packets().map_err(Failed::Server)?;
+            }
+            let mut to_client = Vec::new();
+            while s.wants_write() {
+                s.write_tls(&mut to_client).unwrap();
+            }
+            let mut rd = &to_client[..];
+            while !rd.is_empty() {
+                c.read_tls(&mut rd).unwrap();
+                c.process_new_packets().map_err(Failed::Client)?;
+            }
+            if !c.is_handshaking() && !s.is_handshaking() {
+                assert_eq!(s.alpn_protocol(), Some(&b"h2"[..]));
+                return Ok(s.protocol_version().unwrap());
+            }
+        }
+        panic!("handshake did not finish");
+    }
+
+    fn server_for(client: &P521ClientIdentity) -> (Arc<ServerConfig>, CertificateDer<'static>) {
+        let id = generate_identity().unwrap();
+        let cfg = server_config(&id, parse_client_cert(&client.pem).unwrap()).unwrap();
+        (cfg, id.cert_der)
+    }
+
+    #[test]
+    fn the_pinned_p521_client_is_accepted_over_tls13_and_tls12() {
+        let client = P521ClientIdentity::generate();
+        let (server, server_cert) = server_for(&client);
+        let v = handshake(server.clone(), client.client_config(server_cert.clone())).unwrap();
+        assert_eq!(v, ProtocolVersion::TLSv1_3);
+        // TLS 1.2 with each hash a P-521 key may sign with there.
+        for scheme in [
+            SignatureScheme::ECDSA_NISTP521_SHA512,
+            SignatureScheme::ECDSA_NISTP384_SHA384,
+            SignatureScheme::ECDSA_NISTP256_SHA256,
+        ] {
+            let cfg = client.client_config_with(
+                server_cert.clone(),
+                &[&rustls::version::TLS12],
+                Some(scheme),
+            );
+            let v = handshake(server.clone(), cfg).unwrap_or_else(|e| panic!("{scheme:?}: {e:?}"));
+            assert_eq!(v, ProtocolVersion::TLSv1_2, "{scheme:?}");
+        }
+    }
+
+    #[test]
+    fn tls13_refuses_a_p521_key_signing_with_another_curves_scheme() {
+        let client = P521ClientIdentity::generate();
+        let (server, server_cert) = server_for(&client);
+        let cfg = client.client_config_with(
+            server_cert,
+            &[&rustls::version::TLS13],
+            Some(SignatureScheme::ECDSA_NISTP384_SHA384),
+        );
+        assert!(matches!(handshake(server, cfg), Err(Failed::Server(_))));
+    }
+
+    #[test]
+    fn another_client_certificate_is_refused() {
+        let announced = P521ClientIdentity::generate();
+        let intruder = P521ClientIdentity::generate();
+        let (server, server_cert) = server_for(&announced);
+        for versions in [
+            &[&rustls::version::TLS13][..],
+            &[&rustls::version::TLS12][..],
+        ] {
+            let cfg = intruder.client_config_with(server_cert.clone(), versions, None);
+            match handshake(server.clone(), cfg) {
+                Err(Failed::Server(TlsError::InvalidCertificate(
+                    rustls::CertificateError::ApplicationVerificationFailure,
+                ))) => {}
+                other => panic!("{versions:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_pinned_certificate_without_its_key_is_refused() {
+        // Proof of possession: the announced certificate, signed for by
+        // another P-521 key, fails the CertificateVerify check.
+        let announced = P521ClientIdentity::generate();
+        let thief = P521ClientIdentity::generate();
+        let (server, server_cert) = server_for(&announced);
+        for versions in [
+            &[&rustls::version::TLS13][..],
+            &[&rustls::version::TLS12][..],
+        ] {
+            let mut cfg = thief.client_config_with(server_cert.clone(), versions, None);
+            cfg.client_auth_cert_resolver = Arc::new(rustls::sign::SingleCertAndKey::from(
+                rustls::sign::CertifiedKey::new(vec![announced.der.clone()], thief.signing_key()),
+            ));
+            match handshake(server.clone(), cfg) {
+                Err(Failed::Server(TlsError::InvalidCertificate(
+                    rustls::CertificateError::BadSignature,
+                ))) => {}
+                other => panic!("{versions:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[derive(Debug)]
+    struct NoCertificate;
+
+    impl rustls::client::ResolvesClientCert for NoCertificate {
+        fn resolve(
+            &self,
+            _root_hint_subjects: &[&[u8]],
+            _schemes: &[SignatureScheme],
+        ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+            None
+        }
+        fn has_certs(&self) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn a_client_without_a_certificate_is_refused() {
+        let announced = P521ClientIdentity::generate();
+        let (server, server_cert) = server_for(&announced);
+        let mut cfg = announced.client_config(server_cert);
+        cfg.client_auth_cert_resolver = Arc::new(NoCertificate);
+        assert!(matches!(
+            handshake(server, cfg),
+            Err(Failed::Server(TlsError::NoCertificatesPresented))
+        ));
     }
 }
