@@ -12,6 +12,8 @@ echo "==> cargo clippy"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 echo "==> crate layers"
 ./scripts/check-layers.sh
+echo "==> attribute names written once"
+./scripts/check-attribute-names.sh
 echo "==> docs are up to date"
 cargo run --locked --quiet --bin terraform-provider-launchdarkly -- docs --check
 echo "==> cargo test (Terraform: $(terraform version | head -1))"

@@ -15,6 +15,10 @@ struct Cli {
     /// TF_REATTACH_PROVIDERS value to paste into another terminal.
     #[arg(long)]
     debug: bool,
+    /// With --debug: the source address to serve as (the key of TF_REATTACH_PROVIDERS), for
+    /// a provider installed under a second address beside the official one.
+    #[arg(long, default_value = SOURCE_ADDRESS, requires = "debug")]
+    address: String,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -73,7 +77,7 @@ fn main() {
     };
     let opts = ServeOptions {
         debug: cli.debug,
-        provider_address: SOURCE_ADDRESS.to_string(),
+        provider_address: cli.address.clone(),
     };
     let result = runtime.block_on(serve(Arc::new(LaunchDarklyProvider::new()), opts));
     // Exit without waiting for lingering tasks: Terraform kills us 2 s after Shutdown.

@@ -456,13 +456,13 @@ proptest! {
 
 /// Keys in error text the client shows are scrubbed, wherever they stand.
 ///
-/// BUG (found by the `api_error_scrub` fuzz target, reported in issue 14's evidence run):
-/// `secret::scrub` matches keys only between word boundaries (`\b`), and a plain-text error
-/// body is cut to 300 characters *before* it is scrubbed. So `ApiErrorDetail` shows all but
-/// the last four characters of a key that straddles the cut, and the whole key when a word
-/// character touches it (`x_api-…`, `%3Aapi-…`, `api-…_expired`).
+/// Regression (found by the `api_error_scrub` fuzz target, issue 14): `secret::scrub` matched
+/// keys only between word boundaries (`\b`), and a plain-text error body was cut to 300
+/// characters *before* it was scrubbed. So `ApiErrorDetail` showed all but the last four
+/// characters of a key that straddled the cut, and the whole key when a word character
+/// touched it (`x_api-…`, `%3Aapi-…`, `api-…_expired`). Now keys match whatever touches
+/// them, and text is scrubbed first and cut after.
 #[test]
-#[ignore = "provider bug: keys next to word characters or across the 300-character cut are not scrubbed"]
 fn keys_in_error_bodies_are_always_scrubbed() {
     let key = "api-0b6f8a1e-2c3d-4e5f-8a9b-0c1d2e3f4a5b";
     let visible = &key[..key.len() - 4];

@@ -361,6 +361,14 @@ mod tests {
         assert_eq!(e.summary, format!("Invalid {ENV_ACCESS_TOKEN}"));
         assert!(e.detail.contains("carriage return"), "{}", e.detail);
         assert!(!e.detail.contains("api-env-secret"), "never echoed");
+        // The OAuth variable gets the same check (issue 12 item 8).
+        let env = |k: &str| (k == ENV_OAUTH_TOKEN).then(|| "oauth-env-secret\r".to_string());
+        let (r, d) = resolve(&cfg(&[]), &env);
+        assert!(r.is_none());
+        let e = d.iter().find(|x| x.is_error()).expect("an error");
+        assert_eq!(e.summary, format!("Invalid {ENV_OAUTH_TOKEN}"));
+        assert!(e.detail.contains("carriage return"), "{}", e.detail);
+        assert!(!e.detail.contains("oauth-env-secret"), "never echoed");
         assert!(credential_problem("api-ok-123").is_none());
         assert!(credential_problem("api-\u{7f}x").is_some());
         assert!(credential_problem(" api").is_some());

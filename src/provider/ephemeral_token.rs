@@ -25,12 +25,12 @@ pub const EPHEMERAL_MARKER: &str = "terraform-provider-launchdarkly ephemeral to
 
 /// The managed resource's arguments an ephemeral token takes (besides `inline_roles`).
 const ARGUMENTS: [&str; 6] = [
-    "name",
-    "description",
-    "role",
-    "custom_roles",
-    "service_token",
-    "default_api_version",
+    TokenModel::name,
+    TokenModel::description,
+    TokenModel::role,
+    TokenModel::custom_roles,
+    TokenModel::service_token,
+    TokenModel::default_api_version,
 ];
 
 /// The ephemeral schema: the managed schema's arguments, `inline_roles`, and computed `id`
@@ -80,7 +80,7 @@ impl EphemeralToken {
                         "Unknown custom role",
                         format!("custom_roles: LaunchDarkly has no custom role {key:?}. Check the key (or create the role first)."),
                     )
-                    .at(AttributePath::attr("custom_roles")),
+                    .at(AttributePath::attr(TokenModel::custom_roles)),
                     RoleError::Api(e) => {
                         api_error("open an ephemeral access token: resolve custom_roles", &e)
                     }
@@ -106,9 +106,9 @@ impl EphemeralToken {
             Err(e) => return Err(api_error("open an ephemeral access token", &e)),
         };
         let mut result = config.clone();
-        result.set("id", Value::string(&created.id));
+        result.set(TokenModel::id, Value::string(&created.id));
         result.set(
-            "token",
+            TokenModel::token,
             created
                 .token
                 .as_ref()
@@ -116,11 +116,11 @@ impl EphemeralToken {
                 .unwrap_or(Value::Null),
         );
         result.set(
-            "service_token",
+            TokenModel::service_token,
             Value::Bool(created.service_token.unwrap_or(false)),
         );
         if let Some(v) = created.default_api_version {
-            result.set("default_api_version", Value::int(v));
+            result.set(TokenModel::default_api_version, Value::int(v));
         }
         tracing::info!(id = %created.id, "ephemeral access token opened");
         Ok(Opened {

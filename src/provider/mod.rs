@@ -9,6 +9,7 @@ pub mod duration;
 pub mod ephemeral_token;
 pub mod roles;
 pub mod token_list;
+pub mod token_snapshot;
 
 use crate::client::{Client, ClientConfig};
 use crate::framework::Diagnostic;
@@ -40,6 +41,8 @@ pub struct Shared {
     /// Whether the provider configuration had unknown values (e.g. `access_token` from a token
     /// being rotated): there is no client until apply, when Terraform configures again.
     pub deferred: AtomicBool,
+    /// The token list read once per process for refreshes (issue 11, item 1).
+    pub snapshot: Arc<token_snapshot::TokenSnapshot>,
 }
 
 impl Shared {

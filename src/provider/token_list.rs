@@ -88,7 +88,8 @@ impl ListResource for TokenList {
     async fn list(&self, ctx: &Ctx, req: ListRequest) -> (Vec<ListItem>, Diagnostics) {
         let mut d = Diagnostics::new();
         let found = async {
-            let filters = filter::Filters::decode(&req.config)?;
+            let filters =
+                filter::Filters::decode(&req.config, chrono::Utc::now().timestamp_millis())?;
             let client = self.shared.client()?;
             let all = list_tokens(ctx, &self.shared, filters.show_all).await?;
             let limit = usize::try_from(req.limit.max(0)).unwrap_or(usize::MAX);

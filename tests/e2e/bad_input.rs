@@ -533,6 +533,74 @@ fn bad_input_access_token_resource() {
             says: &["rotation_triggers"],
         },
         Case {
+            name: "id set on the resource",
+            stage: Stage::Validate,
+            provider: "",
+            body: token!("role = \"reader\"\n  id   = \"x\""),
+            env: NO_ENV,
+            summary: "Invalid Configuration for Read-Only Attribute",
+            at: "id   = \"x\"",
+            says: &["id", "set by the provider"],
+        },
+        Case {
+            name: "token set on the resource",
+            stage: Stage::Validate,
+            provider: "",
+            body: token!(
+                "role  = \"reader\"\n  token = \"api-00000000-0000-4000-8000-000000000000\""
+            ),
+            env: NO_ENV,
+            summary: "Invalid Configuration for Read-Only Attribute",
+            at: "token = ",
+            says: &["token"],
+        },
+        Case {
+            name: "a null resource in a statement",
+            stage: Stage::Validate,
+            provider: "",
+            body: token!(
+                "inline_roles {\n    effect    = \"allow\"\n    resources = [\"proj/*\", null]\n    actions   = [\"*\"]\n  }"
+            ),
+            env: NO_ENV,
+            summary: "Null element in resources",
+            at: "resources = [\"proj/*\", null]",
+            says: &["resources"],
+        },
+        Case {
+            name: "a null custom role",
+            stage: Stage::Validate,
+            provider: "",
+            body: token!("custom_roles = [\"deployer\", null]"),
+            env: NO_ENV,
+            summary: "Null custom role",
+            at: "custom_roles = [\"deployer\", null]",
+            says: &["custom_roles"],
+        },
+        Case {
+            name: "role and a policy_statements block",
+            stage: Stage::Validate,
+            provider: "",
+            body: token!(
+                "role = \"reader\"\n  policy_statements {\n    effect    = \"allow\"\n    resources = [\"proj/*\"]\n    actions   = [\"*\"]\n  }"
+            ),
+            env: NO_ENV,
+            summary: "Conflicting token permissions",
+            at: "policy_statements {",
+            says: &["role", "policy_statements"],
+        },
+        Case {
+            name: "custom_roles and an inline_roles block",
+            stage: Stage::Validate,
+            provider: "",
+            body: token!(
+                "custom_roles = [\"deployer\"]\n  inline_roles {\n    effect    = \"allow\"\n    resources = [\"proj/*\"]\n    actions   = [\"*\"]\n  }"
+            ),
+            env: NO_ENV,
+            summary: "Conflicting token permissions",
+            at: "inline_roles {",
+            says: &["custom_roles", "inline_roles"],
+        },
+        Case {
             name: "a misspelt attribute",
             stage: Stage::Validate,
             provider: "",
@@ -632,6 +700,26 @@ fn bad_input_token_data_sources() {
             says: &["service_token", "bool"],
         },
         Case {
+            name: "role set on the single-token data source",
+            stage: Stage::Validate,
+            provider: "",
+            body: "data \"launchdarkly_access_token\" \"bad\" {\n  name = \"ci\"\n  role = \"reader\"\n}",
+            env: NO_ENV,
+            summary: "Invalid Configuration for Read-Only Attribute",
+            at: "role = \"reader\"",
+            says: &["role"],
+        },
+        Case {
+            name: "tokens set on the list data source",
+            stage: Stage::Validate,
+            provider: "",
+            body: "data \"launchdarkly_access_tokens\" \"bad\" {\n  tokens = []\n}",
+            env: NO_ENV,
+            summary: "Invalid Configuration for Read-Only Attribute",
+            at: "tokens = []",
+            says: &["tokens"],
+        },
+        Case {
             name: "an argument the list does not have",
             stage: Stage::Validate,
             provider: "",
@@ -696,113 +784,8 @@ fn bad_input_token_data_sources() {
     ]);
 }
 
-/// Known provider bugs found by this table, kept here so they run once fixed
-/// (`cargo test --test e2e bad_input -- --ignored`):
-///
-/// 1. Read-only attributes are accepted in configuration. `id = "x"` or `token = "…"` in a
-///    `launchdarkly_access_token` passes `validate` and `plan` (the plan even shows
-///    `id = "x"`); `apply` then creates the token and fails with "Provider produced
-///    inconsistent result after apply … This is a bug in the provider". On the data sources,
-///    computed-only attributes (`tokens`, `ids` on the list; `role`, `description`, … on the
-///    single lookup) are accepted and silently overwritten, so
-///    `data "launchdarkly_access_token" "x" { name = "ci"; role = "reader" }` looks like a
-///    role filter but is none. Every kind should refuse a configured computed-only
-///    attribute at validate, with its path (the engine could do it for all kinds).
-/// 2. A permission conflict with a block points at the resource, not the block:
-///    `role` + `policy_statements {}` (or `custom_roles` + `inline_roles {}`) is reported
-///    at the path `policy_statements` without an index, which Terraform cannot map to a
-///    block, so it highlights the whole resource. `policy_statements[0]` would show the
-///    block.
-/// 3. A null element in a list is accepted until apply: `resources = ["proj/*", null]` in
-///    a statement (or `custom_roles = ["deployer", null]`) passes `validate` and `plan`
-///    (which shows `+ null`); `apply` then fails with "Unexpected value type: Expected a
-///    string at inline_roles[0].resources[1]" (no request is sent). `validate` should
-///    refuse it, as it does a null in `rotation_triggers` ("Null rotation trigger").
-#[test]
-#[ignore = "provider bugs: read-only attributes and null list elements accepted; block conflicts not located (see the doc comment)"]
-fn bad_input_known_provider_bugs() {
-    run_table(&[
-        Case {
-            name: "id set on the resource",
-            stage: Stage::Validate,
-            provider: "",
-            body: token!("role = \"reader\"\n  id   = \"x\""),
-            env: NO_ENV,
-            summary: "",
-            at: "id   = \"x\"",
-            says: &["id"],
-        },
-        Case {
-            name: "token set on the resource",
-            stage: Stage::Validate,
-            provider: "",
-            body: token!(
-                "role  = \"reader\"\n  token = \"api-00000000-0000-4000-8000-000000000000\""
-            ),
-            env: NO_ENV,
-            summary: "",
-            at: "token = ",
-            says: &["token"],
-        },
-        Case {
-            name: "role set on the single-token data source",
-            stage: Stage::Validate,
-            provider: "",
-            body: "data \"launchdarkly_access_token\" \"bad\" {\n  name = \"ci\"\n  role = \"reader\"\n}",
-            env: NO_ENV,
-            summary: "",
-            at: "role = \"reader\"",
-            says: &["role"],
-        },
-        Case {
-            name: "tokens set on the list data source",
-            stage: Stage::Validate,
-            provider: "",
-            body: "data \"launchdarkly_access_tokens\" \"bad\" {\n  tokens = []\n}",
-            env: NO_ENV,
-            summary: "",
-            at: "tokens = []",
-            says: &["tokens"],
-        },
-        Case {
-            name: "a null resource in a statement",
-            stage: Stage::Validate,
-            provider: "",
-            body: token!(
-                "inline_roles {\n    effect    = \"allow\"\n    resources = [\"proj/*\", null]\n    actions   = [\"*\"]\n  }"
-            ),
-            env: NO_ENV,
-            summary: "",
-            at: "resources = [\"proj/*\", null]",
-            says: &["resources"],
-        },
-        Case {
-            name: "a null custom role",
-            stage: Stage::Validate,
-            provider: "",
-            body: token!("custom_roles = [\"deployer\", null]"),
-            env: NO_ENV,
-            summary: "",
-            at: "custom_roles = [\"deployer\", null]",
-            says: &["custom_roles"],
-        },
-        Case {
-            name: "role and a policy_statements block",
-            stage: Stage::Validate,
-            provider: "",
-            body: token!(
-                "role = \"reader\"\n  policy_statements {\n    effect    = \"allow\"\n    resources = [\"proj/*\"]\n    actions   = [\"*\"]\n  }"
-            ),
-            env: NO_ENV,
-            summary: "Conflicting token permissions",
-            at: "policy_statements {",
-            says: &["role", "policy_statements"],
-        },
-    ]);
-}
-
 /// `ephemeral "launchdarkly_access_token"` (Terraform ≥ 1.10; skipped before). The list
-/// resource needs `terraform query` (Terraform ≥ 1.14), which neither CI version has.
+/// resource needs `terraform query` (Terraform ≥ 1.14): `bad_input_list_resource` below.
 #[test]
 fn bad_input_ephemeral_access_token() {
     let (major, minor, _) = terraform_version();
@@ -863,6 +846,16 @@ fn bad_input_ephemeral_access_token() {
             says: &["20240415"],
         },
         Case {
+            name: "ephemeral: token set (read-only)",
+            stage: Stage::Validate,
+            provider: "",
+            body: ephemeral!("role  = \"reader\"\n  token = \"x\""),
+            env: NO_ENV,
+            summary: "Invalid Configuration for Read-Only Attribute",
+            at: "token = \"x\"",
+            says: &["token"],
+        },
+        Case {
             name: "ephemeral: no credentials",
             stage: Stage::Plan,
             provider: "",
@@ -873,4 +866,96 @@ fn bad_input_ephemeral_access_token() {
             says: &["access_token", "LAUNCHDARKLY_ACCESS_TOKEN"],
         },
     ]);
+}
+
+/// The list resource (`list "launchdarkly_access_token"` in a `.tfquery.hcl` file) through
+/// `terraform query` (Terraform ≥ 1.14; skipped before): each bad filter fails the query
+/// with one error at its attribute and no API request.
+#[test]
+fn bad_input_list_resource() {
+    let (major, minor, _) = terraform_version();
+    if major == 1 && minor < 14 {
+        println!("skipping: Terraform {major}.{minor} has no terraform query");
+        return;
+    }
+    let lab = Lab::new(&format!(
+        "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{}}\n"
+    ));
+    let cases: &[(&str, &str, &str, &[&str])] = &[
+        (
+            "name_regex = \"ci-(\"",
+            "Invalid name_regex",
+            "name_regex = \"ci-(\"",
+            &["not a valid regular expression"],
+        ),
+        (
+            "role = \"owner\"",
+            "Invalid role",
+            "role = \"owner\"",
+            &["reader, writer or admin"],
+        ),
+        (
+            "unused_for = \"90d\"",
+            "Invalid unused_for",
+            "unused_for = \"90d\"",
+            &["2160h"],
+        ),
+        (
+            "created_before = \"2026-01-31\"",
+            "Invalid created_before",
+            "created_before = \"2026-01-31\"",
+            &["RFC 3339"],
+        ),
+        (
+            "created_after  = \"2026-02-01T00:00:00Z\"\n    created_before = \"2026-01-01T00:00:00Z\"",
+            "Empty creation window",
+            "created_after  = \"2026-02-01T00:00:00Z\"",
+            &["earlier than created_before"],
+        ),
+    ];
+    for (config, summary, at, says) in cases {
+        lab.wd.write(
+            "bad.tfquery.hcl",
+            &format!(
+                "list \"launchdarkly_access_token\" \"bad\" {{\n  provider = launchdarkly\n  config {{\n    {config}\n  }}\n}}\n"
+            ),
+        );
+        lab.emu.clear_requests();
+        let o = lab.wd.run(&["query", "-no-color"]);
+        let out = text(&o);
+        assert!(
+            !o.status.success(),
+            "{summary}: the query must fail:\n{out}"
+        );
+        let lower = out.to_lowercase();
+        assert!(
+            !lower.contains("panic") && !lower.contains("crashed"),
+            "{summary}: a crash:\n{out}"
+        );
+        assert_eq!(
+            out.matches("Error: ").count(),
+            1,
+            "{summary}: exactly one error:\n{out}"
+        );
+        assert!(out.contains(&format!("Error: {summary}")), "{out}");
+        assert!(
+            out.lines().any(|l| l.contains(at) && l.trim_start().starts_with(|c: char| c.is_ascii_digit())),
+            "{summary}: the error must show the line {at:?}:\n{out}"
+        );
+        for needle in *says {
+            assert!(
+                out.contains(needle),
+                "{summary}: must mention {needle:?}:\n{out}"
+            );
+        }
+        assert!(
+            lab.emu.requests().is_empty(),
+            "{summary}: no API request for a bad filter: {:?}",
+            lab.emu.requests()
+        );
+    }
+    println!(
+        "{} bad-input cases for the list resource: each one error at its attribute, 0 API requests",
+        cases.len()
+    );
 }

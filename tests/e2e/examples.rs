@@ -49,37 +49,40 @@ fn resource_example_with_scheduled_rotation_plans_clean() {
 
 #[test]
 fn data_source_examples_apply() {
-    let (maj, min, _) = terraform_version();
-    let mut tf = format!(
-        "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{}}\n{}",
-        example("examples/data-sources/launchdarkly_access_token/data-source.tf")
-    );
-    let with_plural = maj > 1 || min >= 5;
-    if with_plural {
-        tf.push_str(&example(
-            "examples/data-sources/launchdarkly_access_tokens/data-source.tf",
-        ));
-    } else {
-        println!(
-            "skipping the plural example: it uses plantimestamp(), which needs Terraform >= 1.5"
-        );
-    }
-    let lab = Lab::new(&tf);
-    lab.emu
-        .seed_token(launchdarkly_emulator::SeedToken {
-            name: Some("deploy-bot".into()),
-            role: Some("writer".into()),
-            ..Default::default()
-        })
-        .expect("seed");
+    let lab = Lab::new(&format!(
+        "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{}}\n{}\n{}",
+        example("examples/data-sources/launchdarkly_access_token/data-source.tf"),
+        example("examples/data-sources/launchdarkly_access_tokens/data-source.tf"),
+    ));
+    let seed = |name: &str, service: bool, created_days_ago: i64| {
+        let now = lab.emu.now_ms();
+        lab.emu
+            .seed_token(launchdarkly_emulator::SeedToken {
+                name: Some(name.into()),
+                role: Some("writer".into()),
+                service_token: service,
+                creation_date: Some(now - created_days_ago * 86_400_000),
+                ..Default::default()
+            })
+            .expect("seed")
+    };
+    seed("deploy-bot", false, 0);
+    let ci = seed("ci-deploy", true, 0);
+    seed("forgotten", false, 400);
     lab.apply();
     let o = lab.wd.run(&["output", "-json"]);
     let outputs: serde_json::Value = serde_json::from_slice(&o.stdout).expect("outputs");
     assert_eq!(outputs["deploy_role"]["value"], "writer");
-    if with_plural {
-        assert!(outputs["stale_tokens"]["value"].is_array(), "{outputs}");
-        assert!(outputs["ci_token_ids"]["value"].is_array(), "{outputs}");
-    }
+    assert_eq!(
+        outputs["stale_tokens"]["value"],
+        serde_json::json!(["forgotten"]),
+        "{outputs}"
+    );
+    assert_eq!(
+        outputs["ci_token_ids"]["value"],
+        serde_json::json!([ci.id]),
+        "{outputs}"
+    );
 }
 
 #[test]

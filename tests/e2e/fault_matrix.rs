@@ -27,7 +27,7 @@ use std::time::Instant;
 /// What the provider puts in `description` while a create is in flight (docs/index.md).
 const CREATE_MARKER: &str = "terraform-provider-launchdarkly create";
 
-fn token_count() -> usize {
+pub(crate) fn token_count() -> usize {
     std::env::var("LD_FAULT_TOKENS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -39,33 +39,33 @@ fn slow_evidence() -> bool {
     std::env::var("LD_SLOW_EVIDENCE").is_ok_and(|v| v == "1")
 }
 
-fn config(n: usize, provider: &str) -> String {
+pub(crate) fn config(n: usize, provider: &str) -> String {
     format!(
         "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{\n{provider}\n}}\n\nresource \"launchdarkly_access_token\" \"t\" {{\n  count = {n}\n  name  = \"fm-${{count.index}}\"\n  role  = \"reader\"\n}}\n"
     )
 }
 
-struct Scenario {
-    name: &'static str,
-    faults: Faults,
+pub(crate) struct Scenario {
+    pub(crate) name: &'static str,
+    pub(crate) faults: Faults,
     /// Provider block body.
-    provider: &'static str,
+    pub(crate) provider: &'static str,
     /// Terraform's `-parallelism`.
-    parallelism: usize,
+    pub(crate) parallelism: usize,
     /// Applies allowed (the first included) before the run counts as not converging.
-    max_applies: usize,
+    pub(crate) max_applies: usize,
     /// Checks that the fault really happened, from the request log and the first apply.
-    exercised: fn(&[RequestRecord], &str) -> Result<(), String>,
+    pub(crate) exercised: fn(&[RequestRecord], &str) -> Result<(), String>,
 }
 
-struct Outcome {
-    applies: usize,
-    failed_applies: usize,
-    requests: Vec<RequestRecord>,
-    first_output: String,
+pub(crate) struct Outcome {
+    pub(crate) applies: usize,
+    pub(crate) failed_applies: usize,
+    pub(crate) requests: Vec<RequestRecord>,
+    pub(crate) first_output: String,
 }
 
-fn apply_args(parallelism: usize) -> Vec<String> {
+pub(crate) fn apply_args(parallelism: usize) -> Vec<String> {
     [
         "apply",
         "-auto-approve",
@@ -79,7 +79,12 @@ fn apply_args(parallelism: usize) -> Vec<String> {
 }
 
 /// Re-applies under the lab's current faults until an apply succeeds.
-fn apply_until_success(lab: &Lab, s: &Scenario, mut done: usize, first: &mut String) -> usize {
+pub(crate) fn apply_until_success(
+    lab: &Lab,
+    s: &Scenario,
+    mut done: usize,
+    first: &mut String,
+) -> usize {
     let args = apply_args(s.parallelism);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut failed = 0;
@@ -127,7 +132,14 @@ fn run(s: Scenario) {
 }
 
 /// The no-change plan (under the fault when `plan_under_fault`) and the set checks.
-fn finish(lab: &Lab, s: &Scenario, n: usize, o: Outcome, started: Instant, plan_under_fault: bool) {
+pub(crate) fn finish(
+    lab: &Lab,
+    s: &Scenario,
+    n: usize,
+    o: Outcome,
+    started: Instant,
+    plan_under_fault: bool,
+) {
     if let Err(why) = (s.exercised)(&o.requests, &o.first_output) {
         panic!(
             "{}: the fault was not exercised: {why}\nfirst apply:\n{}",

@@ -121,3 +121,106 @@ fn terraform_query_lists_by_filter_and_generated_config_imports_cleanly() {
         "{ids:?}"
     );
 }
+
+/// Terraform 1.15 asks the provider for generated configuration (`GenerateResourceConfig`,
+/// the `generate_resource_config` capability): one token per kind of permission, including
+/// a custom role stored by ID and statements created as the deprecated `policy_statements`.
+/// The generated file validates, never holds `id`, `token` or a secret, names custom roles
+/// by key, writes statements as `inline_roles`, and imports with a clean plan.
+#[test]
+fn generated_config_validates_and_imports_cleanly_for_every_kind_of_permission() {
+    if !at_least(15, "GenerateResourceConfig") {
+        return;
+    }
+    let lab = Lab::new(&format!(
+        "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{}}\n"
+    ));
+    let deployer = lab
+        .emu
+        .custom_roles()
+        .into_iter()
+        .find(|r| r.key == "deployer")
+        .expect("deployer fixture");
+    seed(&lab, "gen-role", "writer", false);
+    lab.emu
+        .seed_token(SeedToken {
+            name: Some("gen-custom".into()),
+            custom_role_ids: vec![deployer.id.clone()],
+            ..Default::default()
+        })
+        .expect("seed");
+    let other = lab.second_workdir(&format!(
+        r#"{REQUIRED_PROVIDERS}
+provider "launchdarkly" {{}}
+
+resource "launchdarkly_access_token" "legacy" {{
+  name                = "gen-legacy"
+  description         = "made by hand"
+  service_token       = true
+  default_api_version = 20191212
+  policy_statements {{
+    effect        = "deny"
+    not_resources = ["proj/secret"]
+    not_actions   = ["deleteFlag"]
+  }}
+}}
+"#
+    ));
+    apply_in(&other);
+    lab.wd.write(
+        "tokens.tfquery.hcl",
+        "list \"launchdarkly_access_token\" \"gen\" {\n  provider         = launchdarkly\n  include_resource = true\n  config {\n    name_regex = \"^gen-\"\n  }\n}\n",
+    );
+    lab.emu.clear_requests();
+    let out = ok(
+        lab.wd
+            .run(&["query", "-no-color", "-generate-config-out=generated.tf"]),
+        "terraform query -generate-config-out",
+    );
+    let generated =
+        std::fs::read_to_string(lab.wd.path().join("generated.tf")).expect("generated.tf");
+    assert_eq!(
+        generated.matches("import {").count(),
+        3,
+        "{out}\n{generated}"
+    );
+    for never in ["api-", "policy_statements", deployer.id.as_str()] {
+        assert!(!generated.contains(never), "{never:?} in:\n{generated}");
+    }
+    // Read-only attributes are never written (`id` appears only in the import identities).
+    assert!(
+        !generated
+            .lines()
+            .any(|l| l.trim_start().starts_with("token") || l.starts_with("  id ")),
+        "read-only attributes in:\n{generated}"
+    );
+    let flat = generated.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("custom_roles = [\"deployer\"]"),
+        "{generated}"
+    );
+    assert!(flat.contains("inline_roles {"), "{generated}");
+    assert!(flat.contains("role = \"writer\""), "{generated}");
+    assert_eq!(
+        generated.matches("service_token").count(),
+        1,
+        "only where it says something:\n{generated}"
+    );
+    ok(
+        lab.wd.run(&["validate", "-no-color"]),
+        "validate the generated configuration",
+    );
+    let o = lab
+        .wd
+        .run(&["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
+    let plan = text(&o);
+    assert!(
+        plan.contains("3 to import, 0 to add, 0 to change, 0 to destroy"),
+        "{generated}\n{plan}"
+    );
+    lab.apply();
+    lab.assert_no_changes("after importing the configuration the provider generated");
+    println!(
+        "Terraform 1.15: generated configuration for 3 tokens (role, custom role by key, statements) validates and imports with a clean plan"
+    );
+}

@@ -311,3 +311,91 @@ fn a_huge_retry_after_ends_the_plan_with_a_rate_limit_error_not_a_crash() {
     lab.assert_server_matches_state();
     lab.assert_no_changes("after the rate-limited plan");
 }
+
+/// Issue 12 item 8: a refused connection to `api_host` used to be retried for ~45 s. Now the
+/// plan of a data source fails after two quick retries with one error naming what failed,
+/// the host, how often it was tried and the fix.
+#[test]
+fn a_closed_api_host_port_fails_the_plan_at_once_naming_host_and_fix() {
+    // A loopback port nothing listens on: bind an ephemeral port, take it, free it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let host = format!("http://127.0.0.1:{port}");
+    let wd = Workdir::new(&format!(
+        "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{\n  api_host     = \"{host}\"\n  access_token = \"api-0b6f8a1e-2c3d-4e5f-8a9b-0c1d2e3f4a5b\"\n}}\n\n\
+         data \"launchdarkly_access_tokens\" \"all\" {{}}\n"
+    ));
+    let o = wd.run(&["plan", "-input=false", "-no-color"]);
+    let out = text(&o);
+    let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    eprintln!("{out}");
+    assert!(!o.status.success(), "{out}");
+    assert!(
+        flat.contains("list access tokens failed after 3 attempt(s)"),
+        "{out}"
+    );
+    assert!(
+        flat.contains(&format!("connection refused by {host}")),
+        "names the host:\n{out}"
+    );
+    assert!(
+        flat.contains("retried only 2 times"),
+        "says how often:\n{out}"
+    );
+    assert!(flat.contains("Check api_host"), "names the fix:\n{out}");
+    assert!(
+        !out.contains("0b6f8a1e"),
+        "the credential is not echoed:\n{out}"
+    );
+    assert!(!out.contains("plugin crashed"), "{out}");
+    assert_eq!(
+        flat.matches("connection refused by").count(),
+        1,
+        "one error:\n{out}"
+    );
+}
+
+/// Issue 14 defect 3, through Terraform: the client reads at most 8 MiB of a response. An
+/// oversized list answer (64 MiB, valid JSON, honest `Content-Length`) fails the plan of the
+/// plural data source with one error naming the operation and the cap, after one request,
+/// and no crash; the next plan reads normally.
+#[test]
+fn an_oversized_list_response_fails_the_plan_with_one_clear_error() {
+    let lab = Lab::new(&tf("data \"launchdarkly_access_tokens\" \"all\" {}"));
+    lab.emu.set_faults(launchdarkly_emulator::Faults {
+        oversize_next_lists: 1,
+        ..Default::default()
+    });
+    let o = lab.wd.run(&["plan", "-input=false", "-no-color"]);
+    let out = text(&o);
+    let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    eprintln!("{out}");
+    assert!(!o.status.success(), "{out}");
+    assert!(
+        flat.contains("list access tokens: the response body exceeds 8 MiB (HTTP 200)"),
+        "names the operation and the cap:\n{out}"
+    );
+    assert_eq!(flat.matches("Error:").count(), 1, "one error:\n{out}");
+    assert!(!out.contains("plugin crashed"), "{out}");
+    assert!(!out.contains("panic"), "{out}");
+    let lists = |lab: &Lab| {
+        lab.emu
+            .requests()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path == "/api/v2/tokens")
+            .count()
+    };
+    assert_eq!(
+        lists(&lab),
+        1,
+        "not retried: the body would be as large again"
+    );
+    assert_eq!(lab.emu.faults().oversize_next_lists, 0, "the knob was used");
+    ok(
+        lab.wd.run(&["plan", "-input=false", "-no-color"]),
+        "the next plan",
+    );
+    assert_eq!(lists(&lab), 2);
+}

@@ -89,20 +89,43 @@ impl<'de> Deserialize<'de> for Secret {
     }
 }
 
+/// A LaunchDarkly key: `api-`, `sdk-` or `mob-` and a UUID. No word boundaries: a key is
+/// found whatever touches it (`x_api-…`, `%3Aapi-…` from a URL-encoded header echo,
+/// `api-…_expired`), since redacting a little too much is harmless and missing a key is not.
 fn token_pattern() -> Option<&'static Regex> {
     static PATTERN: OnceLock<Option<Regex>> = OnceLock::new();
     PATTERN
-        .get_or_init(|| Regex::new(r"(?i)\b(api|sdk|mob)-[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{8}([0-9a-z]{4})\b").ok())
+        .get_or_init(|| {
+            Regex::new(
+                r"(?i)(?:api|sdk|mob)-[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{8}([0-9a-z]{4})",
+            )
+            .ok()
+        })
         .as_ref()
 }
 
 /// Replaces every LaunchDarkly-style key (`api-<uuid>`, `sdk-…`, `mob-…`) in `text` with its
-/// redacted form, so server-provided text can be shown safely.
+/// redacted form (`…` and the last four characters), whatever characters surround it, so
+/// server-provided text can be shown safely. Should the pattern ever fail to build, the whole
+/// text is withheld rather than shown unscrubbed.
 pub fn scrub(text: &str) -> String {
     match token_pattern() {
-        Some(re) => re.replace_all(text, "…$2").into_owned(),
-        None => text.to_owned(),
+        Some(re) => re.replace_all(text, "…$1").into_owned(),
+        None => String::from("(text withheld: it could not be checked for secrets)"),
     }
+}
+
+/// [`scrub`], then cut to `max_chars` characters (with `…` when cut). Always in that order:
+/// cutting first could halve a key so that the scrubber no longer recognises it and the
+/// remaining prefix leaks.
+pub fn scrub_and_cut(text: &str, max_chars: usize) -> String {
+    let scrubbed = scrub(text);
+    if scrubbed.chars().nth(max_chars).is_none() {
+        return scrubbed;
+    }
+    let mut cut: String = scrubbed.chars().take(max_chars).collect();
+    cut.push('…');
+    cut
 }
 
 #[cfg(test)]
@@ -128,6 +151,47 @@ mod tests {
     fn scrub_redacts_embedded_tokens() {
         let text = "token api-0b6f8a1e-2c3d-4e5f-8a9b-0c1d2e3f4a5b is bad";
         assert_eq!(scrub(text), "token …4a5b is bad");
+    }
+
+    const KEY: &str = "api-0b6f8a1e-2c3d-4e5f-8a9b-0c1d2e3f4a5b";
+
+    #[test]
+    fn scrub_finds_keys_whatever_touches_them() {
+        let prefix = &KEY[..KEY.len() - 4];
+        for (text, want) in [
+            (format!("x_{KEY}"), "x_…4a5b".to_string()),
+            (format!("Authorization%3A{KEY}"), "Authorization%3A…4a5b".into()),
+            (format!("Authorization%3a{KEY}%0D"), "Authorization%3a…4a5b%0D".into()),
+            (format!("token {KEY}_expired"), "token …4a5b_expired".into()),
+            (format!("{KEY}{KEY}"), "…4a5b…4a5b".into()),
+            (format!("a{}b", KEY.to_uppercase()), "a…4A5Bb".into()),
+            (
+                "sdk-0b6f8a1e-2c3d-4e5f-8a9b-0c1d2e3f4a5b9 mob-0b6f8a1e-2c3d-4e5f-8a9b-0c1d2e3f0000".into(),
+                "…4a5b9 …0000".into(),
+            ),
+        ] {
+            let got = scrub(&text);
+            assert_eq!(got, want, "{text}");
+            assert!(!got.to_lowercase().contains(prefix), "{got}");
+        }
+        assert_eq!(
+            scrub("api-short and plain text"),
+            "api-short and plain text"
+        );
+    }
+
+    #[test]
+    fn scrub_and_cut_scrubs_before_cutting() {
+        // The key starts at character 264: a cut at 300 would keep all but its last four.
+        let text = format!("{} {KEY} trailing", "x".repeat(263));
+        let got = scrub_and_cut(&text, 300);
+        assert!(!got.contains(&KEY[..KEY.len() - 4]), "{got}");
+        assert!(got.ends_with("…4a5b trailing"), "{got}");
+        let long = format!("{KEY} {}", "y".repeat(400));
+        let got = scrub_and_cut(&long, 10);
+        assert_eq!(got, "…4a5b yyyy…");
+        assert_eq!(scrub_and_cut("short", 10), "short");
+        assert_eq!(scrub_and_cut("ééééé", 5), "ééééé");
     }
 
     #[test]

@@ -116,6 +116,9 @@ pub async fn list(
     let now = s.clock.now_ms();
     let mut store = lock(&s.store);
     let me = authenticate(&mut store, &headers, now)?;
+    if let Some(bytes) = lock(&s.faults).take_oversized_list() {
+        return Ok(super::respond::oversized_json(bytes));
+    }
     let pairs = query_pairs(raw.as_deref());
     let show_all = match pairs
         .iter()

@@ -70,6 +70,12 @@ pub struct Faults {
     pub fail_next_resets: u32,
     /// The next N PATCHes answer 409 `optimistic_locking_error`.
     pub conflict_next_patches: u32,
+    /// The next N token lists answer 200 with a valid but oversized body of
+    /// `oversized_list_bytes`: whitespace padding streamed in chunks (never held in memory)
+    /// before an empty page, announced by an honest `Content-Length`.
+    pub oversize_next_lists: u32,
+    /// The size of an oversized list body (default 64 MiB, far over any client cap).
+    pub oversized_list_bytes: u64,
     /// Seed for the random choices (error and drop rates), for reproducible runs.
     pub seed: Option<u64>,
 }
@@ -90,6 +96,8 @@ impl Default for Faults {
             fail_next_creates: 0,
             fail_next_resets: 0,
             conflict_next_patches: 0,
+            oversize_next_lists: 0,
+            oversized_list_bytes: 64 * 1024 * 1024,
             seed: None,
         }
     }
@@ -223,6 +231,16 @@ impl FaultState {
         }
     }
 
+    /// Consumes one "oversized list" if armed: the body size to send.
+    pub fn take_oversized_list(&mut self) -> Option<u64> {
+        if self.faults.oversize_next_lists > 0 {
+            self.faults.oversize_next_lists -= 1;
+            Some(self.faults.oversized_list_bytes)
+        } else {
+            None
+        }
+    }
+
     /// Consumes one "PATCH conflict" if armed.
     pub fn take_conflict(&mut self) -> bool {
         if self.faults.conflict_next_patches > 0 {
@@ -342,6 +360,18 @@ mod tests {
         });
         s.take_lost_create();
         assert!(s.take_conflict() && s.take_conflict() && !s.take_conflict());
+        let mut s = FaultState::new(Faults {
+            oversize_next_lists: 1,
+            oversized_list_bytes: 9 << 20,
+            ..Faults::default()
+        });
+        assert_eq!(s.take_oversized_list(), Some(9 << 20));
+        assert_eq!(s.take_oversized_list(), None);
+        let f: Faults = serde_json::from_str(r#"{"oversizeNextLists":2}"#).expect("camelCase knob");
+        assert_eq!(
+            (f.oversize_next_lists, f.oversized_list_bytes),
+            (2, 64 << 20)
+        );
     }
 
     #[test]

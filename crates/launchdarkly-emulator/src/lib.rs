@@ -13,6 +13,7 @@ mod limit;
 pub mod log;
 mod middleware;
 mod persist;
+mod preload;
 mod respond;
 mod seeding;
 mod shared;
@@ -34,6 +35,7 @@ pub use faults::{Faults, LostResponse, RateLimitStyle};
 pub use handle::EmulatorHandle;
 pub use limit::DEFAULT_MAX_BODY_BYTES;
 pub use log::{DEFAULT_MAX_LOGGED_REQUESTS, RequestRecord};
+pub use preload::{Preload, PreloadRole};
 pub use seeding::SeedToken;
 pub use store::{ACCOUNT_ID, ADMIN_MEMBER_ID, EmulatedToken, Member};
 

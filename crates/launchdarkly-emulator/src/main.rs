@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use clap::Parser;
 use launchdarkly_emulator::{
     DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LOGGED_REQUESTS, Emulator, EmulatorConfig, Faults,
-    LostResponse, RateLimitStyle,
+    LostResponse, Preload, RateLimitStyle,
 };
 
 #[derive(Debug, Parser)]
@@ -37,6 +37,9 @@ struct Args {
     /// Custom role fixture as KEY or KEY=Name (repeatable). Default: ci-reader, deployer, auditor.
     #[arg(long = "custom-role")]
     custom_roles: Vec<String>,
+    /// Start with the custom roles and tokens of this JSON file (docs/emulator.md, "Preloading").
+    #[arg(long)]
+    preload: Option<PathBuf>,
     /// Persist state to this JSON file (loaded at start if it exists).
     #[arg(long)]
     state_file: Option<PathBuf>,
@@ -145,6 +148,8 @@ async fn main() -> std::process::ExitCode {
             fail_next_creates: 0,
             fail_next_resets: 0,
             conflict_next_patches: 0,
+            oversize_next_lists: 0,
+            oversized_list_bytes: Faults::default().oversized_list_bytes,
             seed: args.seed,
         },
         (Err(e), _) | (_, Err(e)) => {
@@ -176,6 +181,13 @@ async fn main() -> std::process::ExitCode {
             })
             .collect();
     }
+    let preload = match args.preload.as_deref().map(Preload::load).transpose() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("launchdarkly-emulator: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
     let generated = config.admin_keys.is_empty();
     let handle = match Emulator::start(config).await {
         Ok(h) => h,
@@ -184,6 +196,13 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(1);
         }
     };
+    if let Some(p) = &preload {
+        if let Err(e) = handle.preload(p) {
+            eprintln!("launchdarkly-emulator: preload: {e}");
+            let _ = handle.shutdown().await;
+            return std::process::ExitCode::from(2);
+        }
+    }
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "listening on {}", handle.base_url());

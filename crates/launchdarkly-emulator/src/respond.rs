@@ -4,6 +4,7 @@
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 use serde::Serialize;
 
 use crate::models::ErrorBody;
@@ -138,6 +139,40 @@ pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
     }
 }
 
+/// A 200 whose body is `len` bytes (at least the empty page's length): spaces, then an
+/// empty token page, so it is valid JSON that only a size cap rejects. `Content-Length` is
+/// honest, and the padding is produced chunk by chunk as the client reads, so the emulator
+/// never holds it in memory; a client that hangs up ends the stream.
+pub fn oversized_json(len: u64) -> Response {
+    const PAGE: &[u8] = br#"{"items":[],"totalCount":0,"_links":{}}"#;
+    const CHUNK: usize = 64 * 1024;
+    let page_len = u64::try_from(PAGE.len()).unwrap_or(u64::MAX);
+    let len = len.max(page_len);
+    let padding = len - page_len;
+    let chunk_len = u64::try_from(CHUNK).unwrap_or(u64::MAX);
+    let chunks = padding.div_ceil(chunk_len);
+    let spaces = Bytes::from(vec![b' '; CHUNK]);
+    let pad = futures::stream::iter(0..chunks).map(move |i| {
+        let n = if i + 1 == chunks {
+            padding - i * chunk_len
+        } else {
+            chunk_len
+        };
+        Ok::<Bytes, std::io::Error>(spaces.slice(..usize::try_from(n).unwrap_or(CHUNK)))
+    });
+    let stream = pad.chain(futures::stream::once(async {
+        Ok::<Bytes, std::io::Error>(Bytes::from_static(PAGE))
+    }));
+    let mut r = Response::new(Body::from_stream(stream));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    r
+}
+
 /// A response whose body fails immediately, so the client never gets a usable answer and
 /// the connection is closed.
 pub fn dropped() -> Response {
@@ -150,4 +185,29 @@ pub fn dropped() -> Response {
     let mut r = Response::new(Body::from_stream(stream));
     r.extensions_mut().insert(Dropped);
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_oversized_body_has_the_announced_length_and_is_a_valid_empty_page() {
+        for len in [0u64, 100, 64 * 1024, 3 * 64 * 1024 + 7] {
+            let r = oversized_json(len);
+            let announced = r
+                .headers()
+                .get(header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok())
+                .expect("Content-Length");
+            let body = axum::body::to_bytes(r.into_body(), usize::MAX)
+                .await
+                .expect("body");
+            assert_eq!(u64::try_from(body.len()).ok(), Some(announced), "{len}");
+            assert!(announced >= len, "{len}");
+            let page: serde_json::Value = serde_json::from_slice(&body).expect("valid JSON");
+            assert_eq!(page["totalCount"], 0);
+        }
+    }
 }

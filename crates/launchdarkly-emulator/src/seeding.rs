@@ -22,6 +22,10 @@ pub struct SeedToken {
     pub name: Option<String>,
     /// A fixed secret (default: a new `api-<uuid>`).
     pub secret: Option<String>,
+    /// Creation time in ms since the epoch (default: the emulator's now), for audit tests.
+    pub creation_date: Option<i64>,
+    /// Last use in ms since the epoch (default: never used), for audit tests.
+    pub last_used: Option<i64>,
 }
 
 /// Adds a token to the store.
@@ -58,9 +62,9 @@ pub(crate) fn seed(
         inline_role: Vec::new(),
         service_token: spec.service_token,
         default_api_version: API_VERSION,
-        creation_date: now_ms,
-        last_modified: now_ms,
-        last_used: None,
+        creation_date: spec.creation_date.unwrap_or(now_ms),
+        last_modified: spec.creation_date.unwrap_or(now_ms),
+        last_used: spec.last_used,
         secret: spec.secret.clone().unwrap_or_else(new_secret),
         previous_keys: Vec::new(),
     };

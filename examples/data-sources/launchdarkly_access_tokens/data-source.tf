@@ -13,10 +13,19 @@ output "ci_token_ids" {
   value = data.launchdarkly_access_tokens.ci.ids
 }
 
-# Tokens not used for 90 days (last_used is null for tokens never used).
+# Tokens to retire: unused for 90 days (or never used and older than that).
+# examples/audit shows the same as a `check` block that warns on every run.
+data "launchdarkly_access_tokens" "stale" {
+  show_all   = true
+  unused_for = "2160h"
+}
+
 output "stale_tokens" {
-  value = [
-    for t in data.launchdarkly_access_tokens.all.tokens : t.name
-    if timecmp(coalesce(t.last_used, "1970-01-01T00:00:00Z"), timeadd(plantimestamp(), "-2160h")) < 0
-  ]
+  value = data.launchdarkly_access_tokens.stale.tokens[*].name
+}
+
+# Tokens created during January 2026.
+data "launchdarkly_access_tokens" "january" {
+  created_after  = "2026-01-01T00:00:00Z"
+  created_before = "2026-02-01T00:00:00Z"
 }

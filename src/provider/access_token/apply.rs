@@ -42,7 +42,7 @@ pub(super) fn role_error(what: &str, e: RoleError) -> Diagnostic {
                  Check the spelling against Account settings → Roles, or create the role first."
             ),
         )
-        .at(AttributePath::attr("custom_roles").at_key(&k)),
+        .at(AttributePath::attr(TokenModel::custom_roles).at_key(&k)),
         RoleError::Api(e) => api_error(&format!("{what}: resolve custom_roles"), &e),
     }
 }
@@ -120,6 +120,19 @@ pub async fn create(shared: &Shared, config: &Value) -> Outcome {
     super::create::create(shared, &client, &want, ids).await
 }
 
+/// The provider's `max_concurrency` (pages of the token list fetched at once).
+fn max_concurrency(shared: &Shared) -> usize {
+    shared
+        .settings
+        .read()
+        .ok()
+        .and_then(|s| s.as_ref().map(|s| s.max_concurrency))
+        .unwrap_or(1)
+}
+
+/// Refreshes the token: from the process-wide list snapshot when it shows the token
+/// (`token_snapshot` says when the list is read), else with a GET. Both give the same
+/// `Token` shape, so drift, secret-reset detection and role mapping below are shared.
 pub async fn read(shared: &Shared, state: &Value, private: Vec<u8>) -> Outcome {
     let mut o = Outcome {
         private,
@@ -156,7 +169,16 @@ pub async fn read(shared: &Shared, state: &Value, private: Vec<u8>) -> Outcome {
         }
         Err(d) => return fail(&mut o, d),
     };
-    let t = match client.get_token(&id).await {
+    let listed = shared
+        .snapshot
+        .lookup(&client, max_concurrency(shared), &id)
+        .await;
+    let fetched = match listed {
+        Some(t) => Ok(t),
+        // Not in the list (or not worth reading it): only a GET can say it is gone.
+        None => client.get_token(&id).await,
+    };
+    let t = match fetched {
         Ok(t) => t,
         Err(e) if e.is_not_found() => {
             o.diagnostics.warning(
@@ -244,6 +266,7 @@ pub async fn update(
         );
     };
     let what = label(&next);
+    shared.snapshot.forget(&id);
 
     let next_ids = match role_ids(shared, &client, &next).await {
         Ok(ids) => ids,
@@ -280,7 +303,7 @@ pub async fn update(
         tracing::info!(%id, ops = ops.len(), "patching access token");
         match client.patch_token(&id, &ops).await {
             Ok(t) => {
-                current = next.merge_api(&t, next.custom_roles.clone());
+                current = next.merge_api(&t, next.custom_roles.clone().map(|s| s.0));
                 current.token = prior.token.clone();
             }
             Err(e) => return fail(&mut o, api_error(&format!("update {what}"), &e)),
@@ -295,7 +318,8 @@ pub async fn update(
             Ok(e) => e,
             Err(d) => return fail(&mut o, d),
         };
-        tracing::info!(%id, expiry_ms = ?expiry, "rotating access token secret");
+        // Absent (None) when the old secret stops at once: the field is then left out.
+        tracing::info!(%id, expiry_ms = expiry, "rotating access token secret");
         match client.reset_token(&id, expiry).await {
             Ok(t) => {
                 current.token = t.token.as_ref().map(|s| s.expose().to_string());
@@ -379,6 +403,7 @@ pub async fn delete(shared: &Shared, prior_v: &Value) -> Outcome {
         o.state = Value::Null;
         return o;
     };
+    shared.snapshot.forget(&id);
     match client.delete_token(&id).await {
         Ok(()) => {
             tracing::info!(%id, "access token deleted");

@@ -63,10 +63,7 @@ pub async fn create(
     let marker = CreateMarker::new();
     let mut body = want.to_post(ids);
     body.description = Some(marker.text().to_owned());
-    tracing::info!(
-        name = want.name.as_deref().unwrap_or_default(),
-        "creating access token"
-    );
+    tracing::info!(name = want.name.as_deref(), "creating access token");
     let created = match client.create_token(&body).await {
         Ok(t) => t,
         Err(Error::OutcomeUnknown { cause, .. }) => {
@@ -152,7 +149,9 @@ async fn adopt(client: &Client, want: &TokenModel, t: Token, o: &mut Outcome) ->
         Err(e) => {
             // Keep the token in state (tainted by Terraform): the next apply deletes and
             // recreates it instead of leaving it behind.
-            o.state = want.merge_api(&t, want.custom_roles.clone()).to_value();
+            o.state = want
+                .merge_api(&t, want.custom_roles.clone().map(|s| s.0))
+                .to_value();
             o.diagnostics.push(Diagnostic::error(
                 format!("Failed to reset the secret of adopted access token {}", t.id),
                 format!(
@@ -181,7 +180,7 @@ async fn finish(
         Ok(patched) => (patched, None),
         Err(e) => (t.clone(), Some(e)),
     };
-    let mut state = want.merge_api(&token, want.custom_roles.clone());
+    let mut state = want.merge_api(&token, want.custom_roles.clone().map(|s| s.0));
     state.token = secret;
     o.state = state.to_value();
     match problem {

@@ -3,6 +3,7 @@
 //! through the provider's role cache, so each key costs one request per process, shared with
 //! the create or update that follows in the same process.
 
+use super::model::TokenModel;
 use crate::framework::{AttributePath, Diagnostic, Diagnostics, Value};
 use crate::provider::Shared;
 use crate::provider::diagnostics::api_error;
@@ -11,7 +12,10 @@ use crate::provider::diagnostics::api_error;
 /// configured yet: apply checks again.
 pub async fn check(shared: &Shared, config: &Value) -> Diagnostics {
     let mut d = Diagnostics::new();
-    let Some(items) = config.get("custom_roles").and_then(Value::as_elements) else {
+    let Some(items) = config
+        .get(TokenModel::custom_roles)
+        .and_then(Value::as_elements)
+    else {
         return d;
     };
     let Ok(client) = shared.client() else {
@@ -20,7 +24,7 @@ pub async fn check(shared: &Shared, config: &Value) -> Diagnostics {
     // (key or ID as written, resolved ID)
     let mut seen: Vec<(String, String)> = Vec::new();
     for k in items.iter().filter_map(Value::as_str) {
-        let path = AttributePath::attr("custom_roles").at_key(k);
+        let path = AttributePath::attr(TokenModel::custom_roles).at_key(k);
         match shared.roles.find(&client, k).await {
             Ok(Some(role)) => {
                 if let Some((other, _)) = seen.iter().find(|(_, id)| *id == role.id) {

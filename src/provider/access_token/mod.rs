@@ -4,12 +4,14 @@
 mod apply;
 mod create;
 mod custom_roles;
+mod generate;
 pub mod model;
 pub mod plan;
 mod private;
 pub mod schema;
 pub mod validate;
 mod validate_rotation;
+mod validate_statement;
 
 use crate::framework::json::{self, ObjectMode};
 use crate::framework::{
@@ -53,7 +55,7 @@ impl Resource for AccessToken {
         Some(IdentitySchema {
             version: 0,
             attributes: vec![IdentityAttribute::required(
-                "id",
+                TokenModel::id,
                 Type::String,
                 "The token ID.",
             )],
@@ -189,6 +191,14 @@ impl Resource for AccessToken {
         };
         o.private = req.planned_private;
         o
+    }
+
+    fn generates_config(&self) -> bool {
+        true
+    }
+
+    async fn generate_config(&self, _ctx: &Ctx, state: Value) -> (Value, Diagnostics) {
+        generate::generate(&self.shared, &state).await
     }
 
     async fn import(&self, _ctx: &Ctx, id: &str) -> Outcome {

@@ -1,49 +1,27 @@
-//! Typed views of the resource's config/state and their mapping to and from
-//! the API models: what to POST, which JSON Patch to send, and how a `Token`
-//! from the API becomes Terraform state without perpetual diffs.
+//! The resource's config/state ([`TokenModel`], declared with its schema in `schema.rs`) and
+//! its mapping to and from the API models: what to POST, which JSON Patch to send, and how a
+//! `Token` from the API becomes Terraform state without perpetual diffs.
 
-use crate::framework::typed::field;
+pub use super::schema::{StatementModel, TokenModel};
+use crate::framework::object::{Set, ToValue};
 use crate::framework::{AttributePath, Diagnostic, FromValue, Value};
 use crate::models::{AccessTokenPost, BaseRole, Effect, PatchOperation, Statement, Token};
-use std::collections::BTreeMap;
-
-/// One policy statement as written in HCL.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StatementModel {
-    pub effect: String,
-    pub resources: Option<Vec<String>>,
-    pub not_resources: Option<Vec<String>>,
-    pub actions: Option<Vec<String>>,
-    pub not_actions: Option<Vec<String>>,
-}
-
-impl FromValue for StatementModel {
-    fn from_value(v: &Value, p: &AttributePath) -> Result<Self, Diagnostic> {
-        Ok(StatementModel {
-            effect: field::<Option<String>>(v, p, "effect")?.unwrap_or_default(),
-            resources: field(v, p, "resources")?,
-            not_resources: field(v, p, "not_resources")?,
-            actions: field(v, p, "actions")?,
-            not_actions: field(v, p, "not_actions")?,
-        })
-    }
-}
 
 impl StatementModel {
+    /// As state: empty lists are null (as the API and v2 states have them).
     pub fn to_value(&self) -> Value {
-        let list = |l: &Option<Vec<String>>| match l {
-            Some(items) if !items.is_empty() => {
-                Value::List(items.iter().map(|s| Value::from(s.as_str())).collect())
-            }
-            _ => Value::Null,
-        };
-        Value::object([
-            ("effect", Value::from(self.effect.as_str())),
-            ("resources", list(&self.resources)),
-            ("not_resources", list(&self.not_resources)),
-            ("actions", list(&self.actions)),
-            ("not_actions", list(&self.not_actions)),
-        ])
+        ToValue::to_value(&self.normalized())
+    }
+
+    fn normalized(&self) -> StatementModel {
+        let nonempty = |l: &Option<Vec<String>>| l.clone().filter(|v| !v.is_empty());
+        StatementModel {
+            effect: self.effect.clone(),
+            resources: nonempty(&self.resources),
+            not_resources: nonempty(&self.not_resources),
+            actions: nonempty(&self.actions),
+            not_actions: nonempty(&self.not_actions),
+        }
     }
 
     pub fn to_api(&self) -> Statement {
@@ -76,71 +54,6 @@ impl StatementModel {
     }
 }
 
-/// The resource's full config or state, wholly known (apply and read time).
-/// `Debug` shows only the last four characters of the secret.
-#[derive(Clone, Default, PartialEq)]
-pub struct TokenModel {
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub role: Option<String>,
-    pub custom_roles: Option<Vec<String>>,
-    pub inline_roles: Vec<StatementModel>,
-    pub policy_statements: Vec<StatementModel>,
-    pub service_token: Option<bool>,
-    pub default_api_version: Option<i64>,
-    pub token: Option<String>,
-    pub expire: Option<i64>,
-    pub rotation_triggers: Option<BTreeMap<String, String>>,
-    pub rotation_grace_period: Option<String>,
-}
-
-impl std::fmt::Debug for TokenModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenModel")
-            .field("id", &self.id)
-            .field("name", &self.name)
-            .field("description", &self.description)
-            .field("role", &self.role)
-            .field("custom_roles", &self.custom_roles)
-            .field("inline_roles", &self.inline_roles)
-            .field("policy_statements", &self.policy_statements)
-            .field("service_token", &self.service_token)
-            .field("default_api_version", &self.default_api_version)
-            .field("token", &self.token.as_deref().map(crate::secret::redacted))
-            .field("expire", &self.expire)
-            .field("rotation_triggers", &self.rotation_triggers)
-            .field("rotation_grace_period", &self.rotation_grace_period)
-            .finish()
-    }
-}
-
-impl FromValue for TokenModel {
-    fn from_value(v: &Value, p: &AttributePath) -> Result<Self, Diagnostic> {
-        Ok(TokenModel {
-            id: field(v, p, "id")?,
-            name: field(v, p, "name")?,
-            description: field(v, p, "description")?,
-            role: field(v, p, "role")?,
-            custom_roles: field(v, p, "custom_roles")?,
-            inline_roles: field::<Option<Vec<StatementModel>>>(v, p, "inline_roles")?
-                .unwrap_or_default(),
-            policy_statements: field::<Option<Vec<StatementModel>>>(v, p, "policy_statements")?
-                .unwrap_or_default(),
-            service_token: field(v, p, "service_token")?,
-            default_api_version: field(v, p, "default_api_version")?,
-            token: field(v, p, "token")?,
-            expire: field(v, p, "expire")?,
-            rotation_triggers: field(v, p, "rotation_triggers")?,
-            rotation_grace_period: field(v, p, "rotation_grace_period")?,
-        })
-    }
-}
-
-fn opt_str(s: &Option<String>) -> Value {
-    s.as_deref().map(Value::from).unwrap_or(Value::Null)
-}
-
 impl TokenModel {
     pub fn decode(v: &Value) -> Result<TokenModel, Diagnostic> {
         TokenModel::from_value(v, &AttributePath::root())
@@ -158,68 +71,27 @@ impl TokenModel {
     /// Terraform state for this model. Empty collections are null (or empty
     /// block lists), so v2 states and API defaults never diff against config.
     pub fn to_value(&self) -> Value {
-        let mut roles = self.custom_roles.clone().unwrap_or_default();
-        roles.sort();
-        roles.dedup();
-        Value::object([
-            ("id", opt_str(&self.id)),
-            ("name", opt_str(&self.name)),
-            ("description", opt_str(&self.description)),
-            ("role", opt_str(&self.role)),
-            (
-                "custom_roles",
-                if roles.is_empty() {
-                    Value::Null
-                } else {
-                    Value::Set(roles.iter().map(|r| Value::from(r.as_str())).collect())
-                },
-            ),
-            (
-                "inline_roles",
-                Value::List(
-                    self.inline_roles
-                        .iter()
-                        .map(StatementModel::to_value)
-                        .collect(),
-                ),
-            ),
-            (
-                "policy_statements",
-                Value::List(
-                    self.policy_statements
-                        .iter()
-                        .map(StatementModel::to_value)
-                        .collect(),
-                ),
-            ),
-            (
-                "service_token",
-                self.service_token.map(Value::Bool).unwrap_or(Value::Null),
-            ),
-            (
-                "default_api_version",
-                self.default_api_version
-                    .map(Value::int)
-                    .unwrap_or(Value::Null),
-            ),
-            ("token", opt_str(&self.token)),
-            ("expire", self.expire.map(Value::int).unwrap_or(Value::Null)),
-            (
-                "rotation_triggers",
-                match &self.rotation_triggers {
-                    Some(m) => Value::Map(
-                        m.iter()
-                            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-                            .collect(),
-                    ),
-                    None => Value::Null,
-                },
-            ),
-            (
-                "rotation_grace_period",
-                opt_str(&self.rotation_grace_period),
-            ),
-        ])
+        let roles = self.custom_roles.as_ref().map(|r| {
+            let mut r = r.0.clone();
+            r.sort();
+            r.dedup();
+            Set(r)
+        });
+        let state = TokenModel {
+            custom_roles: roles.filter(|r| !r.is_empty()),
+            inline_roles: self
+                .inline_roles
+                .iter()
+                .map(StatementModel::normalized)
+                .collect(),
+            policy_statements: self
+                .policy_statements
+                .iter()
+                .map(StatementModel::normalized)
+                .collect(),
+            ..self.clone()
+        };
+        ToValue::to_value(&state)
     }
 
     /// The create body: only what is configured, exactly one access kind.
@@ -255,7 +127,7 @@ impl TokenModel {
         };
         m.description = Some(t.description.clone().unwrap_or_default());
         m.role = t.role.clone().filter(|r| !r.is_empty());
-        m.custom_roles = custom_role_keys.filter(|v| !v.is_empty());
+        m.custom_roles = custom_role_keys.filter(|v| !v.is_empty()).map(Set);
         let statements: Vec<StatementModel> = t
             .inline_role
             .as_deref()
@@ -347,6 +219,73 @@ mod tests {
         };
         let shown = format!("{m:?}");
         assert!(!shown.contains("12345678"), "{shown}");
-        assert!(shown.contains("9f3e"), "{shown}");
+        assert!(shown.contains("<sensitive>"), "{shown}");
+    }
+
+    /// Secrets by schema (issue 13): requests, results and values never print a secret — not
+    /// the token's `token`, not the provider's `access_token`/`oauth_token` — and the views
+    /// redacted by the schema hide exactly the sensitive attributes.
+    #[test]
+    fn debug_of_requests_and_values_never_shows_secrets() {
+        use crate::framework::{ApplyRequest, Outcome, PlanRequest};
+        let secret = "api-12345678-aaaa-4bbb-8ccc-dddddddd9f3e";
+        let state = TokenModel {
+            id: Some("t1".into()),
+            role: Some("reader".into()),
+            token: Some(secret.into()),
+            ..TokenModel::default()
+        }
+        .to_value();
+        let block = super::super::schema::schema().block;
+        let plan = PlanRequest {
+            prior: state.clone(),
+            proposed: state.clone(),
+            config: state.clone(),
+            prior_private: vec![],
+        };
+        let apply = ApplyRequest {
+            prior: state.clone(),
+            planned: state.clone(),
+            config: state.clone(),
+            planned_private: vec![],
+        };
+        let outcome = Outcome {
+            state: state.clone(),
+            ..Outcome::default()
+        };
+        for shown in [
+            format!("{state:?}"),
+            format!("{plan:?}"),
+            format!("{apply:?}"),
+            format!("{outcome:?}"),
+        ] {
+            assert!(!shown.contains("12345678"), "{shown}");
+        }
+        for shown in [
+            format!("{:?}", state.redacted(&block)),
+            format!("{:?}", plan.redacted(&block)),
+            format!("{:?}", apply.redacted(&block)),
+            format!("{:?}", outcome.redacted(&block)),
+        ] {
+            assert!(!shown.contains("12345678"), "{shown}");
+            assert!(
+                shown.contains("\"reader\"") && shown.contains("<sensitive>"),
+                "{shown}"
+            );
+        }
+        let provider = crate::provider::config::schema().block;
+        let config = Value::object(provider.attributes.iter().map(|a| {
+            let v = match a.name.as_str() {
+                "access_token" | "oauth_token" => Value::from(secret),
+                _ => Value::Null,
+            };
+            (a.name.clone(), v)
+        }));
+        for shown in [
+            format!("{config:?}"),
+            format!("{:?}", config.redacted(&provider)),
+        ] {
+            assert!(!shown.contains("12345678"), "{shown}");
+        }
     }
 }

@@ -3,15 +3,12 @@
 //! `default_api_version` force replacement; `token` stays known unless a
 //! rotation is planned; computed values that cannot be predicted are unknown.
 
+use super::model::TokenModel;
 use crate::framework::{AttributePath, Plan, PlanRequest, Value};
-
-fn attr<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v.get(name).unwrap_or(&Value::Null)
-}
 
 /// `rotation_triggers` as rotation sees it: an empty map is the same as none (null).
 fn triggers(v: &Value) -> &Value {
-    let t = attr(v, "rotation_triggers");
+    let t = v.get_or_null(TokenModel::rotation_triggers);
     match t.as_entries() {
         Some(m) if m.is_empty() => &Value::Null,
         _ => t,
@@ -34,7 +31,10 @@ fn expire_rotates(pe: &Value, ne: &Value) -> bool {
 ///   triggers; adding triggers to a token that had none arms rotation
 ///   without rotating, and removing them never rotates. `{}` counts as none.
 pub fn rotation_due(prior: &Value, next: &Value) -> Option<bool> {
-    let (pe, ne) = (attr(prior, "expire"), attr(next, "expire"));
+    let (pe, ne) = (
+        prior.get_or_null(TokenModel::expire),
+        next.get_or_null(TokenModel::expire),
+    );
     let (pt, nt) = (triggers(prior), triggers(next));
     if ne.is_unknown() || (!pt.is_null() && !nt.is_wholly_known()) {
         return None;
@@ -59,30 +59,30 @@ pub fn plan(req: &PlanRequest) -> Plan {
         // The engine's baseline already made every computed attribute the configuration
         // leaves null unknown (id, token, description, default_api_version); of those, only
         // `service_token` is predictable.
-        if attr(config, "service_token").is_null() {
-            planned.set("service_token", Value::Bool(false));
+        if config.get_or_null(TokenModel::service_token).is_null() {
+            planned.set(TokenModel::service_token, Value::Bool(false));
         }
         out.planned = planned;
         return out;
     }
 
     let prior = &req.prior;
-    for name in ["service_token", "default_api_version"] {
-        let c = attr(config, name);
-        if !c.is_null() && !c.semantically_equal(attr(prior, name)) {
+    for name in [TokenModel::service_token, TokenModel::default_api_version] {
+        let c = config.get_or_null(name);
+        if !c.is_null() && !c.semantically_equal(prior.get_or_null(name)) {
             out.requires_replace.push(AttributePath::attr(name));
         }
     }
     if !out.requires_replace.is_empty() {
         // Terraform plans the replacement's create separately.
-        planned.set("id", Value::unknown());
-        planned.set("token", Value::unknown());
+        planned.set(TokenModel::id, Value::unknown());
+        planned.set(TokenModel::token, Value::unknown());
     } else if rotation_due(prior, &planned) != Some(false)
         || super::private::secret_reset(&req.prior_private)
     {
         // A secret reset outside Terraform (noted by the refresh) is rotated again, so the
         // state gets a secret that works.
-        planned.set("token", Value::unknown());
+        planned.set(TokenModel::token, Value::unknown());
     }
     out.planned = planned;
     out

@@ -2,39 +2,35 @@
 //! the attribute path it concerns. Unknown values are skipped and checked
 //! again once known (Terraform validates again at apply).
 
-use super::schema::{API_VERSIONS, CURRENT_API_VERSION, ROLES};
+use super::model::TokenModel;
+use super::schema::{API_VERSIONS, CURRENT_API_VERSION, POLICY_STATEMENTS_DEPRECATION, ROLES};
 use super::validate_rotation::{validate_expire, validate_rotation};
+use super::validate_statement::{block_header_path, is_set, validate_statement};
 use crate::framework::{AttributePath, Diagnostics, Value};
-
-fn attr<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v.get(name).unwrap_or(&Value::Null)
-}
-
-/// Whether an access kind is set: `Some(true/false)`, or `None` if unknown.
-fn is_set(v: &Value) -> Option<bool> {
-    match v {
-        Value::Unknown(_) => None,
-        Value::Null => Some(false),
-        Value::String(_) => Some(true),
-        other => other.as_elements().map(|e| !e.is_empty()),
-    }
-}
 
 pub fn validate(config: &Value) -> Diagnostics {
     let mut d = Diagnostics::new();
-    let role = attr(config, "role");
+    let role = config.get_or_null(TokenModel::role);
     if let Some(r) = role.as_str() {
         if !ROLES.contains(&r) {
             d.attribute_error(
-                AttributePath::attr("role"),
+                AttributePath::attr(TokenModel::role),
                 "Invalid role",
                 format!("role must be one of reader, writer or admin, got {r:?}. For other permissions use custom_roles or inline_roles."),
             );
         }
     }
 
-    let kinds = ["role", "custom_roles", "inline_roles", "policy_statements"];
-    let states: Vec<Option<bool>> = kinds.iter().map(|k| is_set(attr(config, k))).collect();
+    let kinds = [
+        TokenModel::role,
+        TokenModel::custom_roles,
+        TokenModel::inline_roles,
+        TokenModel::policy_statements,
+    ];
+    let states: Vec<Option<bool>> = kinds
+        .iter()
+        .map(|k| is_set(config.get_or_null(k)))
+        .collect();
     let set: Vec<&str> = kinds
         .iter()
         .zip(&states)
@@ -43,7 +39,7 @@ pub fn validate(config: &Value) -> Diagnostics {
         .collect();
     if set.len() > 1 {
         d.attribute_error(
-            AttributePath::attr(set[1]),
+            kind_path(config, set[1]),
             "Conflicting token permissions",
             format!(
                 "Only one of role, custom_roles or inline_roles (policy_statements) may be set; this token sets {}. Remove all but one.",
@@ -52,101 +48,78 @@ pub fn validate(config: &Value) -> Diagnostics {
         );
     } else if set.is_empty() && states.iter().all(Option::is_some) {
         d.attribute_error(
-            AttributePath::attr("role"),
+            AttributePath::attr(TokenModel::role),
             "Missing token permissions",
             "An access token needs exactly one of role (reader, writer, admin), custom_roles, or inline_roles blocks.",
         );
     }
 
-    for block in ["inline_roles", "policy_statements"] {
-        if let Some(items) = attr(config, block).as_elements() {
+    if let Some(roles) = config.get_or_null(TokenModel::custom_roles).as_elements() {
+        if roles.iter().any(Value::is_null) {
+            d.attribute_error(
+                AttributePath::attr(TokenModel::custom_roles),
+                "Null custom role",
+                "custom_roles contains null; list custom role keys only (remove the null, or use a conditional that leaves the element out).",
+            );
+        }
+    }
+
+    for block in [TokenModel::inline_roles, TokenModel::policy_statements] {
+        if let Some(items) = config.get_or_null(block).as_elements() {
             for (i, st) in items.iter().enumerate() {
                 validate_statement(st, &AttributePath::attr(block).at_index(i), &mut d);
             }
-            if block == "policy_statements" && !items.is_empty() {
+            if block == TokenModel::policy_statements && !items.is_empty() {
                 d.attribute_warning(
                     block_header_path(block, &items[0]),
                     "Deprecated attribute",
-                    "policy_statements is deprecated; rename the blocks to inline_roles (same content). The official provider v3 removed policy_statements.",
+                    POLICY_STATEMENTS_DEPRECATION,
                 );
             }
         }
     }
 
-    if let Some(n) = attr(config, "default_api_version").as_number() {
+    if let Some(n) = config
+        .get_or_null(TokenModel::default_api_version)
+        .as_number()
+    {
         match n.to_i64() {
             Some(v) if API_VERSIONS.contains(&v) => {
                 if v != CURRENT_API_VERSION {
                     d.attribute_warning(
-                        AttributePath::attr("default_api_version"),
+                        AttributePath::attr(TokenModel::default_api_version),
                         "Deprecated API version",
                         format!("API version {v} is deprecated; {CURRENT_API_VERSION} is current. Tokens using old versions may stop working when LaunchDarkly retires them."),
                     );
                 }
             }
             _ => d.attribute_error(
-                AttributePath::attr("default_api_version"),
+                AttributePath::attr(TokenModel::default_api_version),
                 "Invalid default_api_version",
                 format!("default_api_version must be one of {API_VERSIONS:?}, got {n}."),
             ),
         }
     }
 
-    validate_expire(attr(config, "expire"), &mut d);
+    validate_expire(config.get_or_null(TokenModel::expire), &mut d);
     validate_rotation(config, &mut d);
     d
 }
 
-/// A path Terraform shows as the header line of a nested block (`policy_statements {`).
-/// Terraform has no range for a path ending at a block, so it falls back to the whole
-/// resource; for an attribute the block does not set, it highlights the block itself. A
-/// valid statement always leaves one of `resources`/`not_resources` unset.
-fn block_header_path(block: &str, first: &Value) -> AttributePath {
-    let unset = ["not_resources", "resources", "not_actions", "actions"]
-        .into_iter()
-        .find(|a| attr(first, a).is_null())
-        .unwrap_or("not_resources");
-    AttributePath::attr(block).at_index(0).at_attr(unset)
-}
-
-fn validate_statement(st: &Value, path: &AttributePath, d: &mut Diagnostics) {
-    if let Some(e) = attr(st, "effect").as_str() {
-        if e != "allow" && e != "deny" {
-            d.attribute_error(
-                path.at_attr("effect"),
-                "Invalid effect",
-                format!("effect must be \"allow\" or \"deny\", got {e:?}."),
-            );
+/// Where a permission kind is reported: its attribute, or the first of its blocks (with the
+/// block's index, so that Terraform highlights that block rather than the whole resource).
+fn kind_path(config: &Value, kind: &str) -> AttributePath {
+    match config
+        .get_or_null(kind)
+        .as_elements()
+        .and_then(<[Value]>::first)
+    {
+        Some(first)
+            if kind == TokenModel::inline_roles || kind == TokenModel::policy_statements =>
+        {
+            block_header_path(kind, first)
         }
-    }
-    for (a, b) in [("resources", "not_resources"), ("actions", "not_actions")] {
-        let (va, vb) = (attr(st, a), attr(st, b));
-        for (name, v) in [(a, va), (b, vb)] {
-            if v.as_elements().is_some_and(<[Value]>::is_empty) {
-                d.attribute_error(
-                    path.at_attr(name),
-                    format!("Empty {name}"),
-                    format!("{name} must list at least one value, or be omitted."),
-                );
-            }
-        }
-        match (is_set(va), is_set(vb)) {
-            (Some(true), Some(true)) => d.attribute_error(
-                path.at_attr(b),
-                format!("Conflicting {a} and {b}"),
-                format!("A statement sets exactly one of {a} or {b}, not both."),
-            ),
-            (Some(false), Some(false))
-                if va.as_elements().is_none() && vb.as_elements().is_none() =>
-            {
-                d.attribute_error(
-                    path.at_attr(a),
-                    format!("Missing {a}"),
-                    format!("A statement needs exactly one of {a} or {b}."),
-                )
-            }
-            _ => {}
-        }
+        _ => AttributePath::attr(kind),
     }
 }
 
@@ -253,6 +226,33 @@ mod tests {
                     ])]),
                 )]),
                 vec!["inline_roles[0].effect", "inline_roles[0].resources"],
+            ),
+            (
+                "null resource",
+                cfg(vec![(
+                    "inline_roles",
+                    Value::List(vec![statement(vec![
+                        ("resources", Value::List(vec!["a".into(), Value::Null])),
+                        ("actions", strs(&["*"])),
+                    ])]),
+                )]),
+                vec!["inline_roles[0].resources[1]"],
+            ),
+            (
+                "null custom role",
+                cfg(vec![(
+                    "custom_roles",
+                    Value::Set(vec!["k".into(), Value::Null]),
+                )]),
+                vec!["custom_roles"],
+            ),
+            (
+                "role and a block",
+                cfg(vec![
+                    ("role", "reader".into()),
+                    ("policy_statements", Value::List(vec![good_st.clone()])),
+                ]),
+                vec!["policy_statements[0].not_resources"],
             ),
             (
                 "bad api version",

@@ -2,13 +2,10 @@
 //! `rotation_grace_period`): errors that name the fix, and warnings for values that are
 //! valid but almost surely not what was meant.
 
+use super::model::TokenModel;
 use crate::framework::{AttributePath, Diagnostics, Value};
 use crate::provider::diagnostics::readable_ms;
 use crate::provider::duration;
-
-fn attr<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v.get(name).unwrap_or(&Value::Null)
-}
 
 /// Epoch milliseconds of 9999-12-31T23:59:59.999Z: the latest `expire` accepted.
 const MAX_EXPIRE_MS: i64 = 253_402_300_799_999;
@@ -22,7 +19,7 @@ const EXPIRE_HELP: &str = "expire is a whole number of milliseconds: negative ex
 
 pub(super) fn validate_expire(v: &Value, d: &mut Diagnostics) {
     let Some(n) = v.as_number() else { return };
-    let path = AttributePath::attr("expire");
+    let path = AttributePath::attr(TokenModel::expire);
     let Some(ms) = n.to_i64().filter(|ms| ms.abs() <= MAX_EXPIRE_MS) else {
         let why = if n.is_integer() {
             "is after the year 9999".to_string()
@@ -52,12 +49,12 @@ pub(super) fn validate_expire(v: &Value, d: &mut Diagnostics) {
 }
 
 pub(super) fn validate_rotation(config: &Value, d: &mut Diagnostics) {
-    let triggers = attr(config, "rotation_triggers");
+    let triggers = config.get_or_null(TokenModel::rotation_triggers);
     if let Some(m) = triggers.as_entries() {
         for (k, v) in m {
             if v.is_null() {
                 d.attribute_error(
-                    AttributePath::attr("rotation_triggers").at_key(k),
+                    AttributePath::attr(TokenModel::rotation_triggers).at_key(k),
                     "Null rotation trigger",
                     format!(
                         "rotation_triggers[{k:?}] is null. Every trigger needs a string value (for example a timestamp or a version); \
@@ -67,9 +64,9 @@ pub(super) fn validate_rotation(config: &Value, d: &mut Diagnostics) {
             }
         }
     }
-    let grace = attr(config, "rotation_grace_period");
+    let grace = config.get_or_null(TokenModel::rotation_grace_period);
     if let Some(s) = grace.as_str() {
-        let path = AttributePath::attr("rotation_grace_period");
+        let path = AttributePath::attr(TokenModel::rotation_grace_period);
         if s.trim_start().starts_with('-') {
             d.attribute_error(
                 path,

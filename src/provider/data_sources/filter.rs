@@ -1,11 +1,17 @@
-//! The plural data source's arguments: validation (with attribute paths,
-//! unknown values skipped), decoding into `Filters`, the client-side match
-//! applied after the full list is read, and the derived `id`.
+//! The plural data source's arguments (shared by the list resource): validation
+//! (with attribute paths, unknown values skipped), decoding into `Filters`, the
+//! client-side match applied after the full list is read, and the derived `id`.
+//!
+//! The audit filters (`unused_for`, `created_before`, `created_after`) compare
+//! the API's `lastUsed` / `creationDate` with a `now` given to [`Filters::decode`]
+//! (the provider's clock at read time), so they are testable with any clock.
 
 use crate::framework::typed::field;
 use crate::framework::{Attr, AttributePath, Diagnostic, Diagnostics, Value};
 use crate::models::Token;
 use crate::provider::access_token::schema::ROLES;
+use crate::provider::duration;
+use chrono::{DateTime, SecondsFormat, Utc};
 use regex::Regex;
 
 /// The arguments of `launchdarkly_access_tokens`, wholly known.
@@ -16,6 +22,15 @@ pub struct Filters {
     pub name_regex: Option<Regex>,
     pub service_token: Option<bool>,
     pub role: Option<String>,
+    /// Last used before `now - unused_for`, or never used and created before it
+    /// (ms since the epoch: the cutoff itself).
+    pub unused_since: Option<i64>,
+    /// Keeps the written duration for `id`.
+    pub unused_for: Option<String>,
+    /// Created strictly before this time (ms since the epoch).
+    pub created_before: Option<i64>,
+    /// Created strictly after this time (ms since the epoch).
+    pub created_after: Option<i64>,
 }
 
 fn bad_regex(pattern: &str, e: &regex::Error) -> Diagnostic {
@@ -34,10 +49,76 @@ fn bad_role(role: &str) -> Diagnostic {
     .at(AttributePath::attr("role"))
 }
 
+fn bad_duration(written: &str, why: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Invalid unused_for",
+        format!(
+            "unused_for {written:?}: {why}. Write a duration such as \"2160h\" (90 days) or \"720h\" (30 days); \
+             hours are the largest unit."
+        ),
+    )
+    .at(AttributePath::attr("unused_for"))
+}
+
+fn parse_unused_for(written: &str) -> Result<std::time::Duration, Diagnostic> {
+    let d = duration::parse(written).map_err(|why| bad_duration(written, &why))?;
+    if d.is_zero() {
+        return Err(bad_duration(written, "must be longer than zero"));
+    }
+    Ok(d)
+}
+
+/// Parses an RFC 3339 time into ms since the epoch, or says which attribute is wrong.
+fn parse_time(attr: &str, written: &str) -> Result<i64, Diagnostic> {
+    DateTime::parse_from_rfc3339(written)
+        .map(|t| t.timestamp_millis())
+        .map_err(|e| {
+            Diagnostic::error(
+                format!("Invalid {attr}"),
+                format!(
+                    "{attr} {written:?} is not an RFC 3339 time ({e}). Write for example \"2026-01-31T00:00:00Z\" \
+                     (the timestamp() and timeadd() functions return this format)."
+                ),
+            )
+            .at(AttributePath::attr(attr))
+        })
+}
+
+/// `created_after` must come before `created_before`, or nothing can match.
+fn check_window(after: i64, before: i64) -> Result<(), Diagnostic> {
+    if after < before {
+        return Ok(());
+    }
+    Err(Diagnostic::error(
+        "Empty creation window",
+        "created_after must be earlier than created_before: no token can be created after the one time and before the other.",
+    )
+    .at(AttributePath::attr("created_after")))
+}
+
 /// Validate-time checks; unknown values are accepted (checked again at read).
 pub fn validate(config: &Value) -> Diagnostics {
     let mut d = Diagnostics::new();
     let root = AttributePath::root();
+    if let Ok(Attr::Known(u)) = field::<Attr<String>>(config, &root, "unused_for") {
+        if let Err(e) = parse_unused_for(&u) {
+            d.push(e);
+        }
+    }
+    let mut times = [None, None];
+    for (slot, attr) in times.iter_mut().zip(["created_after", "created_before"]) {
+        if let Ok(Attr::Known(t)) = field::<Attr<String>>(config, &root, attr) {
+            match parse_time(attr, &t) {
+                Ok(ms) => *slot = Some(ms),
+                Err(e) => d.push(e),
+            }
+        }
+    }
+    if let [Some(after), Some(before)] = times {
+        if let Err(e) = check_window(after, before) {
+            d.push(e);
+        }
+    }
     if let Ok(Attr::Known(p)) = field::<Attr<String>>(config, &root, "name_regex") {
         if let Err(e) = Regex::new(&p) {
             d.push(bad_regex(&p, &e));
@@ -52,8 +133,8 @@ pub fn validate(config: &Value) -> Diagnostics {
 }
 
 impl Filters {
-    /// Decodes a wholly known configuration.
-    pub fn decode(config: &Value) -> Result<Filters, Diagnostic> {
+    /// Decodes a wholly known configuration; `now_ms` anchors `unused_for`.
+    pub fn decode(config: &Value, now_ms: i64) -> Result<Filters, Diagnostic> {
         let root = AttributePath::root();
         let name_regex = match field::<Option<String>>(config, &root, "name_regex")? {
             Some(p) => Some(Regex::new(&p).map_err(|e| bad_regex(&p, &e))?),
@@ -65,13 +146,46 @@ impl Filters {
                 return Err(bad_role(r));
             }
         }
+        let unused_for: Option<String> = field(config, &root, "unused_for")?;
+        let unused_since = match &unused_for {
+            Some(u) => {
+                let ms = i64::try_from(parse_unused_for(u)?.as_millis()).unwrap_or(i64::MAX);
+                Some(now_ms.saturating_sub(ms))
+            }
+            None => None,
+        };
+        let time = |attr: &str| -> Result<Option<i64>, Diagnostic> {
+            match field::<Option<String>>(config, &root, attr)? {
+                Some(t) => parse_time(attr, &t).map(Some),
+                None => Ok(None),
+            }
+        };
+        let created_before = time("created_before")?;
+        let created_after = time("created_after")?;
+        if let (Some(after), Some(before)) = (created_after, created_before) {
+            check_window(after, before)?;
+        }
         Ok(Filters {
             show_all: field::<Option<bool>>(config, &root, "show_all")?.unwrap_or(false),
             name: field(config, &root, "name")?,
             name_regex,
             service_token: field(config, &root, "service_token")?,
             role,
+            unused_since,
+            unused_for,
+            created_before,
+            created_after,
         })
+    }
+
+    /// Whether `t` passes the audit filters (`unused_for`, `created_*`).
+    fn matches_dates(&self, t: &Token) -> bool {
+        let created = t.creation_date;
+        self.unused_since.is_none_or(|cutoff| match t.last_used {
+            Some(used) => used < cutoff,
+            None => created < cutoff,
+        }) && self.created_before.is_none_or(|b| created < b)
+            && self.created_after.is_none_or(|a| created > a)
     }
 
     /// Whether `t` passes every filter that is set.
@@ -89,6 +203,7 @@ impl Filters {
                 .role
                 .as_deref()
                 .is_none_or(|r| t.role.as_deref() == Some(r))
+            && self.matches_dates(t)
     }
 
     /// A stable identifier for these arguments, e.g.
@@ -106,6 +221,21 @@ impl Filters {
         }
         if let Some(r) = &self.role {
             id.push_str(&format!("&role={r}"));
+        }
+        // The written duration, not the moving cutoff: the id stays stable across reads.
+        if let Some(u) = &self.unused_for {
+            id.push_str(&format!("&unused_for={u}"));
+        }
+        for (name, ms) in [
+            ("created_before", self.created_before),
+            ("created_after", self.created_after),
+        ] {
+            if let Some(t) = ms.and_then(DateTime::<Utc>::from_timestamp_millis) {
+                id.push_str(&format!(
+                    "&{name}={}",
+                    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+                ));
+            }
         }
         id
     }
@@ -169,7 +299,7 @@ mod tests {
 
     #[test]
     fn decode_reports_a_bad_regex_with_its_path() {
-        let e = Filters::decode(&cfg(vec![("name_regex", "(".into())])).err();
+        let e = Filters::decode(&cfg(vec![("name_regex", "(".into())]), 0).err();
         assert_eq!(
             e.and_then(|e| e.path),
             Some(AttributePath::attr("name_regex"))
@@ -215,7 +345,83 @@ mod tests {
             ),
         ];
         for (name, pairs, want) in cases {
-            let f = Filters::decode(&cfg(pairs)).expect(name);
+            let f = Filters::decode(&cfg(pairs), 0).expect(name);
+            let got: Vec<&str> = all
+                .iter()
+                .filter(|t| f.matches(t))
+                .map(|t| t.id.as_str())
+                .collect();
+            assert_eq!(got, want, "{name}");
+        }
+    }
+
+    const DAY: i64 = 86_400_000;
+
+    #[test]
+    fn audit_filters_pick_stale_and_dated_tokens() {
+        let now = 1_000 * DAY;
+        let mk = |id: &str, created_days_ago: i64, used_days_ago: Option<i64>| {
+            let mut t = token(id, now - created_days_ago * DAY);
+            t.last_used = used_days_ago.map(|d| now - d * DAY);
+            t
+        };
+        let all = [
+            mk("old-never-used", 100, None),
+            mk("old-used-long-ago", 100, Some(60)),
+            mk("old-used-lately", 100, Some(1)),
+            mk("new-never-used", 5, None),
+            mk("new-used", 5, Some(2)),
+        ];
+        type Case<'a> = (&'a str, Vec<(&'a str, Value)>, Vec<&'a str>);
+        let at = |days_ago: i64| {
+            DateTime::<Utc>::from_timestamp_millis(now - days_ago * DAY)
+                .map(|t| t.to_rfc3339())
+                .map(Value::from)
+                .unwrap_or_default()
+        };
+        let cases: Vec<Case> = vec![
+            (
+                "unused for 30 days",
+                vec![("unused_for", "720h".into())],
+                vec!["old-never-used", "old-used-long-ago"],
+            ),
+            (
+                "unused for a day and a half",
+                vec![("unused_for", "36h".into())],
+                vec![
+                    "old-never-used",
+                    "old-used-long-ago",
+                    "new-never-used",
+                    "new-used",
+                ],
+            ),
+            (
+                "created before 10 days ago",
+                vec![("created_before", at(10))],
+                vec!["old-never-used", "old-used-long-ago", "old-used-lately"],
+            ),
+            (
+                "created after 10 days ago",
+                vec![("created_after", at(10))],
+                vec!["new-never-used", "new-used"],
+            ),
+            (
+                "window and staleness combine",
+                vec![
+                    ("created_after", at(200)),
+                    ("created_before", at(50)),
+                    ("unused_for", "720h".into()),
+                ],
+                vec!["old-never-used", "old-used-long-ago"],
+            ),
+            (
+                "bounds are strict",
+                vec![("created_before", at(100))],
+                vec![],
+            ),
+        ];
+        for (name, pairs, want) in cases {
+            let f = Filters::decode(&cfg(pairs), now).expect(name);
             let got: Vec<&str> = all
                 .iter()
                 .filter(|t| f.matches(t))
@@ -226,18 +432,99 @@ mod tests {
     }
 
     #[test]
+    fn audit_filters_are_validated_with_their_paths() {
+        let cases: Vec<(&str, Value, Vec<&str>)> = vec![
+            (
+                "days are not a unit",
+                cfg(vec![("unused_for", "90d".into())]),
+                vec!["unused_for"],
+            ),
+            (
+                "zero",
+                cfg(vec![("unused_for", "0".into())]),
+                vec!["unused_for"],
+            ),
+            (
+                "negative",
+                cfg(vec![("unused_for", "-1h".into())]),
+                vec!["unused_for"],
+            ),
+            (
+                "a date only",
+                cfg(vec![("created_before", "2026-01-31".into())]),
+                vec!["created_before"],
+            ),
+            (
+                "garbage",
+                cfg(vec![("created_after", "yesterday".into())]),
+                vec!["created_after"],
+            ),
+            (
+                "empty window",
+                cfg(vec![
+                    ("created_after", "2026-02-01T00:00:00Z".into()),
+                    ("created_before", "2026-01-01T00:00:00Z".into()),
+                ]),
+                vec!["created_after"],
+            ),
+            (
+                "good",
+                cfg(vec![
+                    ("unused_for", "2160h".into()),
+                    ("created_after", "2026-01-01T00:00:00+01:00".into()),
+                    ("created_before", "2026-02-01T00:00:00Z".into()),
+                ]),
+                vec![],
+            ),
+            (
+                "unknown",
+                cfg(vec![("created_after", Value::unknown())]),
+                vec![],
+            ),
+        ];
+        for (name, c, want) in cases {
+            assert_eq!(paths(&validate(&c)), want, "{name}");
+            if want.is_empty() {
+                assert!(
+                    Filters::decode(&c, 0).is_ok() || name == "unknown",
+                    "{name}"
+                );
+            } else {
+                let e = Filters::decode(&c, 0).err().and_then(|e| e.path);
+                assert_eq!(e, Some(AttributePath::attr(want[0])), "{name}");
+            }
+        }
+    }
+
+    #[test]
     fn id_is_derived_from_the_arguments() {
-        let f = Filters::decode(&cfg(vec![])).expect("decode");
+        let f = Filters::decode(&cfg(vec![]), 0).expect("decode");
         assert_eq!(f.id(), "access_tokens?show_all=false");
-        let f = Filters::decode(&cfg(vec![
-            ("show_all", true.into()),
-            ("name_regex", "^x".into()),
-            ("role", "admin".into()),
-        ]))
+        let f = Filters::decode(
+            &cfg(vec![
+                ("show_all", true.into()),
+                ("name_regex", "^x".into()),
+                ("role", "admin".into()),
+            ]),
+            0,
+        )
         .expect("decode");
         assert_eq!(
             f.id(),
             "access_tokens?show_all=true&name_regex=^x&role=admin"
+        );
+        let f = Filters::decode(
+            &cfg(vec![
+                ("unused_for", "720h".into()),
+                ("created_after", "2026-01-01T01:00:00+01:00".into()),
+            ]),
+            123,
+        )
+        .expect("decode");
+        assert_eq!(
+            f.id(),
+            "access_tokens?show_all=false&unused_for=720h&created_after=2026-01-01T00:00:00Z",
+            "the written duration (not the moving cutoff) and times in UTC"
         );
     }
 }

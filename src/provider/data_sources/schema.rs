@@ -56,8 +56,8 @@ pub fn tokens_schema() -> Schema {
         version: 0,
         block: Block {
             description: "Lists the API access tokens visible to the provider's credential, optionally filtered.\n\n\
-                Every page of `GET /api/v2/tokens` is read; the filters (`name`, `name_regex`, `service_token`, `role`) \
-                are applied to the full list and combine with AND. Results are sorted by creation date, then ID. \
+                Every page of `GET /api/v2/tokens` is read; the filters (`name`, `name_regex`, `service_token`, `role`, \
+                and the audit filters `unused_for`, `created_before`, `created_after`) are applied to the full list and combine with AND. Results are sorted by creation date, then ID. \
                 Secrets are never exposed: `token_suffix` holds the last four characters only.\n\n\
                 A personal token sees service tokens and its own member's personal tokens; with the Admin role and \
                 `show_all = true` it also sees every other member's personal tokens."
@@ -88,6 +88,22 @@ pub fn tokens_schema() -> Schema {
                     "role",
                     Type::String,
                     "Only tokens with this built-in role: `reader`, `writer` or `admin`.",
+                ),
+                Attribute::optional(
+                    "unused_for",
+                    Type::String,
+                    "Only stale tokens: last used longer ago than this duration, or never used and created longer ago than it. \
+                     A duration such as `\"2160h\"` (90 days); hours are the largest unit. Compared with the provider's clock at read time.",
+                ),
+                Attribute::optional(
+                    "created_before",
+                    Type::String,
+                    "Only tokens created before this time (RFC 3339, e.g. `\"2026-01-31T00:00:00Z\"`).",
+                ),
+                Attribute::optional(
+                    "created_after",
+                    Type::String,
+                    "Only tokens created after this time (RFC 3339). Must be earlier than `created_before` when both are set.",
                 ),
                 Attribute::computed(
                     "tokens",

@@ -34,7 +34,7 @@ impl DataSource for AccessTokens {
 
     async fn read(&self, ctx: &Ctx, config: Value) -> (Value, Diagnostics) {
         let mut d = Diagnostics::new();
-        let filters = match Filters::decode(&config) {
+        let filters = match Filters::decode(&config, chrono::Utc::now().timestamp_millis()) {
             Ok(f) => f,
             Err(e) => {
                 d.push(e);

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 
 use super::Error;
 use super::request::Operation;
-use crate::secret::scrub;
+use crate::secret::scrub_and_cut;
 
 /// The longest path or message a decode error carries, in characters.
 const MAX_DETAIL_CHARS: usize = 300;
@@ -31,16 +31,9 @@ fn decode_error(operation: Operation, path: &str, e: &serde_json::Error) -> Erro
     }
 }
 
-/// `text` scrubbed (before cutting, so a key straddling the cut is never half-shown) and
-/// cut to [`MAX_DETAIL_CHARS`], with `…` when cut.
+/// `text` scrubbed, then cut to [`MAX_DETAIL_CHARS`].
 fn bounded(text: &str) -> String {
-    let scrubbed = scrub(text);
-    if scrubbed.chars().nth(MAX_DETAIL_CHARS).is_none() {
-        return scrubbed;
-    }
-    let mut cut: String = scrubbed.chars().take(MAX_DETAIL_CHARS).collect();
-    cut.push('…');
-    cut
+    scrub_and_cut(text, MAX_DETAIL_CHARS)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use thiserror::Error;
 use super::body::describe_size;
 use super::request::Operation;
 use crate::models::ErrorBody;
-use crate::secret::scrub;
+use crate::secret::scrub_and_cut;
 
 /// LaunchDarkly's documented `code` for a 404 (`NotFoundErrorRep`).
 pub const NOT_FOUND_CODE: &str = "not_found";
@@ -18,6 +18,13 @@ pub const NOT_FOUND_CODE: &str = "not_found";
 const FOREIGN_404_HINT: &str = "This 404 is not LaunchDarkly's not-found answer (code `not_found`), so nothing is treated as deleted: \
      check that api_host is only the API's scheme and host (for example https://app.launchdarkly.com, no path) \
      and that no proxy in between rewrites the request";
+
+/// The most characters of a non-JSON error body (a proxy's HTML page, say), of `code` and of
+/// the request id that an error shows.
+const MAX_PLAIN_BODY_CHARS: usize = 300;
+/// The most characters of LaunchDarkly's JSON `message` an error shows (its messages are
+/// short; this only bounds a hostile server).
+const MAX_JSON_TEXT_CHARS: usize = 2000;
 
 /// Details of an error answer from the API.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,17 +56,23 @@ impl ApiErrorDetail {
         hint: String,
         attempts: u32,
     ) -> Self {
-        let (code, message, id) = match serde_json::from_slice::<ErrorBody>(body) {
-            Ok(b) => (b.code, b.message, b.id),
+        // Server text is scrubbed first and cut after (`scrub_and_cut`): a key cut in half
+        // would no longer look like a key, and its prefix would be shown.
+        let (code, message, id, cap) = match serde_json::from_slice::<ErrorBody>(body) {
+            Ok(b) => (b.code, b.message, b.id, MAX_JSON_TEXT_CHARS),
             Err(_) => {
                 let text = String::from_utf8_lossy(body);
-                let text: String = text.trim().chars().take(300).collect();
-                let message = if text.is_empty() {
+                let message = if text.trim().is_empty() {
                     String::from("(empty response body)")
                 } else {
-                    text
+                    text.trim().to_owned()
                 };
-                (format!("http_{status}"), message, None)
+                (
+                    format!("http_{status}"),
+                    message,
+                    None,
+                    MAX_PLAIN_BODY_CHARS,
+                )
             }
         };
         let hint = if status == 404 && code != NOT_FOUND_CODE {
@@ -70,9 +83,11 @@ impl ApiErrorDetail {
         ApiErrorDetail {
             operation,
             status,
-            code: scrub(&code),
-            message: scrub(&message),
-            request_id: id.or(header_request_id).map(|s| scrub(&s)),
+            code: scrub_and_cut(&code, MAX_PLAIN_BODY_CHARS),
+            message: scrub_and_cut(&message, cap),
+            request_id: id
+                .or(header_request_id)
+                .map(|s| scrub_and_cut(&s, MAX_PLAIN_BODY_CHARS)),
             hint,
             attempts,
         }
@@ -138,7 +153,8 @@ pub enum Error {
     /// after sending). The token may or may not exist / have been reset; the client does not
     /// send it again. Look for it among tokens created at or after `started_at`.
     #[error(
-        "{operation} may or may not have happened: {cause}. The request was sent at {started_at_ms} ms since the epoch; the client did not repeat it"
+        "{operation} may or may not have happened: {cause}. The request was sent at {}; the client did not repeat it",
+        readable_utc(*.started_at_ms)
     )]
     OutcomeUnknown {
         /// The operation (create or reset).
@@ -170,15 +186,18 @@ pub enum Error {
         limit_bytes: usize,
     },
 
-    /// The request could not be completed (connection failures, per-attempt timeouts).
-    #[error("{operation} failed after {attempts} attempt(s): {message}")]
+    /// The request could not be completed (connection failures, per-attempt timeouts, a
+    /// credential that cannot be sent, a rejected TLS certificate…).
+    #[error("{operation} failed after {attempts} attempt(s): {message}. {hint}")]
     Transport {
         /// The operation.
         operation: Operation,
         /// Attempts made.
         attempts: u32,
-        /// What went wrong (scrubbed).
+        /// What went wrong, naming the host (scrubbed).
         message: String,
+        /// How it was retried (or why not) and what to do.
+        hint: String,
     },
 
     /// The overall deadline for the call (including retries) passed.
@@ -260,6 +279,15 @@ impl Error {
             s if s >= 500 => Error::Server(d),
             _ => Error::UnexpectedStatus(d),
         }
+    }
+}
+
+/// Epoch milliseconds as a UTC time people read (`2026-11-30 07:39:48 UTC`), never a raw
+/// number unless it is out of range.
+pub fn readable_utc(ms: i64) -> String {
+    match chrono::DateTime::from_timestamp_millis(ms) {
+        Some(t) => t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        None => format!("{ms} ms since the epoch"),
     }
 }
 
@@ -391,6 +419,36 @@ mod tests {
             assert!(format!("{e:?}").starts_with(name), "{status} → {e:?}");
             assert_eq!(e.status(), Some(*status));
         }
+    }
+
+    /// Issue 12 item 11: an unknown outcome says when the request was sent in UTC.
+    #[test]
+    fn outcome_unknown_shows_a_readable_utc_time() {
+        let e = Error::OutcomeUnknown {
+            operation: Operation::CreateToken,
+            started_at: SystemTime::UNIX_EPOCH,
+            started_at_ms: 1_796_024_388_510,
+            cause: String::from("timed out"),
+            status: None,
+        };
+        let text = e.to_string();
+        assert!(text.contains("sent at 2026-11-30 07:39:48 UTC"), "{text}");
+        assert!(!text.contains("since the epoch"), "{text}");
+        assert!(!text.contains("1796024388510"), "{text}");
+    }
+
+    #[test]
+    fn transport_errors_carry_their_hint() {
+        let e = Error::Transport {
+            operation: Operation::ListTokens,
+            attempts: 3,
+            message: String::from("connection refused by http://127.0.0.1:9"),
+            hint: String::from("Check api_host"),
+        };
+        assert_eq!(
+            e.to_string(),
+            "list access tokens failed after 3 attempt(s): connection refused by http://127.0.0.1:9. Check api_host"
+        );
     }
 
     #[test]

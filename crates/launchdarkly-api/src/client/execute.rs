@@ -107,10 +107,11 @@ impl Client {
                 }
                 Err(f) => {
                     maybe_sent |= f.maybe_sent();
-                    let o = if f.maybe_sent() {
-                        AttemptOutcome::MaybeSent
-                    } else {
-                        AttemptOutcome::NotSent
+                    let o = match f {
+                        TransportFailure::Refused(_) => AttemptOutcome::Refused,
+                        TransportFailure::Unfixable { .. } => AttemptOutcome::Unfixable,
+                        _ if f.maybe_sent() => AttemptOutcome::MaybeSent,
+                        _ => AttemptOutcome::NotSent,
                     };
                     (o, RateLimitInfo::default())
                 }
@@ -166,6 +167,9 @@ impl Client {
                 state.conflicts = state.conflicts.saturating_add(1);
             } else {
                 state.retries = state.retries.saturating_add(1);
+            }
+            if reason == RetryReason::Refused {
+                state.refusals = state.refusals.saturating_add(1);
             }
             tokio::time::sleep(wait).await;
         }
@@ -226,6 +230,7 @@ impl Client {
                 operation: req.operation,
                 attempts,
                 message: f.message(),
+                hint: f.hint(self.inner.policy.retry_budget.as_secs()),
             }),
         }
     }

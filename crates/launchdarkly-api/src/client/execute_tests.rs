@@ -184,3 +184,53 @@ async fn an_unrepresentable_overall_timeout_does_not_panic() {
     let err = c.get_token("t").await.expect_err("404");
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
 }
+
+/// A loopback port nothing listens on (bound, then freed).
+fn closed_port_url() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    format!("http://127.0.0.1:{port}")
+}
+
+/// Issue 12 item 8: a refused connection used to be retried for the whole budget (~45 s,
+/// then 120 s). Now: two quick retries, then an error naming the host, how often it was
+/// tried and the fix. Paused time: the backoff sleeps advance the clock, not the test.
+#[tokio::test(start_paused = true)]
+async fn a_refused_connection_fails_after_two_quick_retries_naming_host_and_fix() {
+    let url = closed_port_url();
+    let mut config = ClientConfig::new(url.as_str(), "api-x");
+    config.allow_insecure_http = true;
+    let c = Client::new(config).expect("client");
+    let started = Instant::now();
+    for unsafe_ in [false, true] {
+        let err = if unsafe_ {
+            c.create_token(&AccessTokenPost::default())
+                .await
+                .map(|_| ())
+        } else {
+            c.list_all_tokens(false).await.map(|_| ())
+        }
+        .expect_err("nothing listens");
+        let Error::Transport {
+            attempts,
+            ref message,
+            ..
+        } = err
+        else {
+            panic!("expected Transport, got {err:?}");
+        };
+        assert_eq!(attempts, 3, "{err}");
+        assert!(message.contains("connection refused by"), "{err}");
+        assert!(message.contains(&url), "names the host: {err}");
+        let text = err.to_string();
+        assert!(text.contains("retried only 2 times"), "{text}");
+        assert!(text.contains("Check api_host"), "{text}");
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "backoff stays short: {:?}",
+        started.elapsed()
+    );
+}

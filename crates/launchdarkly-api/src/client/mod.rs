@@ -23,6 +23,7 @@ mod decode;
 mod endpoint;
 mod error;
 mod execute;
+mod failure;
 mod host;
 mod limiter;
 mod pagination;
@@ -125,6 +126,15 @@ impl Client {
         if config.credential.is_empty() {
             return Err(Error::Config(format!(
                 "no access token: set {}",
+                config.credential_source
+            )));
+        }
+        // Checked here as well as by the provider, so no caller sends (and retries) a
+        // credential that can never be a header value.
+        if reqwest::header::HeaderValue::from_str(config.credential.expose()).is_err() {
+            return Err(Error::Config(format!(
+                "the access token from {} contains characters not allowed in an HTTP header \
+                 (a line break, a trailing \\r from a file saved with Windows line endings, or a non-ASCII character); copy it again",
                 config.credential_source
             )));
         }
@@ -245,6 +255,22 @@ mod tests {
         let e = Client::new(ClientConfig::new("app.launchdarkly.com", "")).err();
         let text = e.map(|e| e.to_string()).unwrap_or_default();
         assert!(text.contains("LAUNCHDARKLY_ACCESS_TOKEN"), "{text}");
+    }
+
+    /// Issue 12 item 8: a credential that cannot be a header fails before any request,
+    /// naming its source, never echoing it.
+    #[test]
+    fn a_credential_that_cannot_be_a_header_fails_at_once() {
+        let mut config = ClientConfig::new("app.launchdarkly.com", "api-secret-value\r");
+        config.credential_source =
+            String::from("the environment variable LAUNCHDARKLY_OAUTH_TOKEN");
+        let text = Client::new(config)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(text.contains("LAUNCHDARKLY_OAUTH_TOKEN"), "{text}");
+        assert!(text.contains("not allowed in an HTTP header"), "{text}");
+        assert!(!text.contains("secret-value"), "{text}");
     }
 
     #[test]

@@ -12,6 +12,9 @@
 //! caller; 409 is retried a bounded number of times; 5xx other than 501 and lost connections
 //! are retried only for requests that are safe to repeat; a connection that was never
 //! established is retried for any request (nothing was sent); no other 4xx is retried.
+//! A refused connection gets only [`REFUSED_RETRIES`] quick retries, and a failure no retry
+//! can fix (a credential that cannot be a header, a rejected TLS certificate, a host name that
+//! does not exist) none: see `failure.rs` for the classes and why.
 
 use std::time::Duration;
 
@@ -57,6 +60,12 @@ impl Default for RetryPolicy {
 /// here before any clock arithmetic. It is far past every deadline, so such a wait simply
 /// ends the call with the rate-limit error instead of sleeping.
 pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Retries of a refused connection. Two quick retries (about 0.1–0.6 s with the default
+/// backoff) ride out a local API or proxy that is restarting; a refusal is a definite "nothing
+/// listens here", so after that the call fails with a message pointing at `api_host` instead
+/// of retrying for the whole budget (it used to take about 45 s).
+pub const REFUSED_RETRIES: u32 = 2;
 
 /// Rate-limit information read from response headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -139,6 +148,10 @@ pub enum AttemptOutcome {
     NotSent,
     /// The request may have reached the server (timeout, reset, broken response).
     MaybeSent,
+    /// The connection was refused: nothing listens there. Nothing was sent.
+    Refused,
+    /// Nothing was sent and sending again cannot help.
+    Unfixable,
 }
 
 /// What one call has used of its retry budget so far.
@@ -148,6 +161,8 @@ pub struct RetryState {
     pub retries: u32,
     /// Retries made for 409.
     pub conflicts: u32,
+    /// Retries made for refused connections (also counted in `retries`).
+    pub refusals: u32,
     /// Time since the call's first attempt started.
     pub elapsed: Duration,
 }
@@ -173,6 +188,8 @@ pub enum RetryReason {
     ServerError,
     /// Connection failure or timeout.
     Transport,
+    /// Connection refused.
+    Refused,
 }
 
 /// What to do after an attempt.
@@ -261,7 +278,19 @@ pub fn decide(
                 Decision::Exhausted(RetryReason::ServerError)
             }
         }
-        AttemptOutcome::Status(_) => Decision::Stop,
+        AttemptOutcome::Status(_) | AttemptOutcome::Unfixable => Decision::Stop,
+        AttemptOutcome::Refused => {
+            let wait = backoff(policy, state.refusals, jitter);
+            if state.refusals < REFUSED_RETRIES && state.fits(policy, wait) {
+                Decision::Retry {
+                    wait,
+                    pause_everyone: false,
+                    reason: RetryReason::Refused,
+                }
+            } else {
+                Decision::Exhausted(RetryReason::Refused)
+            }
+        }
         AttemptOutcome::NotSent | AttemptOutcome::MaybeSent => {
             let allowed = outcome == AttemptOutcome::NotSent || repeatable == Repeatable::Safe;
             let wait = backoff(policy, state.retries, jitter);
@@ -295,6 +324,7 @@ mod tests {
         RetryState {
             retries,
             conflicts,
+            refusals: 0,
             elapsed: Duration::ZERO,
         }
     }
@@ -303,6 +333,7 @@ mod tests {
         RetryState {
             retries,
             conflicts: 0,
+            refusals: 0,
             elapsed,
         }
     }
@@ -413,6 +444,46 @@ mod tests {
                 "case {name}: {d:?}"
             );
         }
+    }
+
+    /// Issue 12 item 8: a refused connection is retried twice, quickly, for any request;
+    /// an unfixable failure never.
+    #[test]
+    fn refused_connections_get_two_quick_retries_and_unfixable_ones_none() {
+        let none = RateLimitInfo::default();
+        let p = policy();
+        for rep in [Safe, Unsafe] {
+            let mut state = RetryState::default();
+            let mut waited = Duration::ZERO;
+            let mut tries = 1;
+            while let Decision::Retry { wait, reason, .. } =
+                decide(&p, rep, state, AttemptOutcome::Refused, &none, NOW, 1.0)
+            {
+                assert_eq!(reason, RetryReason::Refused);
+                waited += wait;
+                tries += 1;
+                state.retries += 1;
+                state.refusals += 1;
+                state.elapsed += wait;
+            }
+            assert_eq!(tries, 1 + REFUSED_RETRIES, "{rep:?}");
+            assert!(waited < Duration::from_secs(1), "{waited:?}");
+            let d = decide(&p, rep, state, AttemptOutcome::Refused, &none, NOW, 1.0);
+            assert_eq!(d, Decision::Exhausted(RetryReason::Refused));
+            let d = decide(
+                &p,
+                rep,
+                RetryState::default(),
+                AttemptOutcome::Unfixable,
+                &none,
+                NOW,
+                0.0,
+            );
+            assert_eq!(d, Decision::Stop, "{rep:?}");
+        }
+        // Other retries before do not use up the refusals (a server restarting mid-call).
+        let d = decide(&p, Safe, st(7, 0), AttemptOutcome::Refused, &none, NOW, 0.0);
+        assert!(matches!(d, Decision::Retry { .. }), "{d:?}");
     }
 
     #[test]

@@ -8,9 +8,11 @@ use std::time::Duration;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 
 use super::body::{CappedBody, MAX_RESPONSE_BODY, TooLarge};
+pub use super::failure::TransportFailure;
+use super::failure::{bad_credential_header, classify};
 use super::request::ApiRequest;
 use crate::models::API_VERSION;
-use crate::secret::{Secret, scrub};
+use crate::secret::Secret;
 
 /// A complete response.
 #[derive(Debug, Clone)]
@@ -30,42 +32,6 @@ impl RawResponse {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Why an attempt produced no usable response.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TransportFailure {
-    /// The connection was never established: nothing was sent. (Scrubbed message.)
-    NotSent(String),
-    /// The request may have reached the server: a timeout, a reset connection, a cut-off
-    /// body. (Scrubbed message.)
-    MaybeSent(String),
-    /// The server answered `status`, but the body is larger than `limit` bytes, so it was
-    /// not read. The request was sent; reading it again would not help.
-    BodyTooLarge {
-        /// The HTTP status of the answer.
-        status: u16,
-        /// The cap that was exceeded.
-        limit: usize,
-    },
-}
-
-impl TransportFailure {
-    /// Whether the request may have reached the server.
-    pub fn maybe_sent(&self) -> bool {
-        !matches!(self, TransportFailure::NotSent(_))
-    }
-
-    /// What happened, for messages.
-    pub fn message(&self) -> String {
-        match self {
-            TransportFailure::NotSent(m) | TransportFailure::MaybeSent(m) => m.clone(),
-            TransportFailure::BodyTooLarge { status, limit } => format!(
-                "HTTP {status} answered, but the response body exceeds {} and was not read",
-                super::body::describe_size(*limit)
-            ),
-        }
     }
 }
 
@@ -140,7 +106,7 @@ impl Transport {
             req.body.is_some() || matches!(req.method, super::request::Method::Post);
         let headers = self
             .headers(declares_json)
-            .map_err(TransportFailure::NotSent)?;
+            .map_err(|_| bad_credential_header())?;
         let mut builder = self
             .http
             .request(req.method.to_reqwest(), url)
@@ -150,11 +116,13 @@ impl Transport {
             builder = builder.query(&req.query);
         }
         if let Some(body) = &req.body {
-            let bytes = serde_json::to_vec(body).map_err(|e| {
-                TransportFailure::NotSent(format!("could not encode the request body: {e}"))
+            let bytes = serde_json::to_vec(body).map_err(|e| TransportFailure::Unfixable {
+                cause: format!("could not encode the request body: {e}"),
+                fix: String::from("This is a provider bug: please report it"),
             })?;
             builder = builder.body(bytes);
         }
+        let failure = |e: reqwest::Error| classify(&e, &self.base_url);
         let mut response = builder.send().await.map_err(failure)?;
         let status = response.status().as_u16();
         let headers = response
@@ -177,31 +145,6 @@ impl Transport {
             headers,
             body: body.into_bytes(),
         })
-    }
-}
-
-fn failure(e: reqwest::Error) -> TransportFailure {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else if e.is_body() || e.is_decode() {
-        "the response was cut off"
-    } else {
-        "request failed"
-    };
-    // reqwest errors carry the URL (never the credential); scrub anyway.
-    let mut message = format!("{kind}: {e}");
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        message.push_str(&format!(": {s}"));
-        source = s.source();
-    }
-    let message = scrub(&message);
-    if e.is_connect() {
-        TransportFailure::NotSent(message)
-    } else {
-        TransportFailure::MaybeSent(message)
     }
 }
 

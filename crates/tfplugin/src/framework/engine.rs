@@ -4,6 +4,7 @@
 //! cancellation. The protocol layer only converts tfplugin5 messages to and from the
 //! framework values these methods take and return.
 
+use super::config_rules::read_only_errors;
 use super::diagnostics::{Diagnostic, Diagnostics};
 use super::identity::IdentitySchema;
 use super::json::{self, ObjectMode};
@@ -41,7 +42,7 @@ impl<T: ?Sized> Kind<T> {
 pub type Registry<T> = BTreeMap<String, Kind<T>>;
 
 /// State as Terraform stored it, before any decoding.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct RawState {
     /// The JSON form (Terraform 0.12 and later).
     pub json: Vec<u8>,
@@ -50,7 +51,7 @@ pub struct RawState {
 }
 
 /// What an import produced: the state to record (if any) and its private bytes.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Imported {
     /// `None` when the resource produced no object (an error, or nothing to import).
     pub state: Option<Value>,
@@ -223,7 +224,7 @@ impl Engine {
     /// Validates a resource's configuration.
     pub async fn validate_resource(&self, name: &str, config: &Value) -> Diagnostics {
         match self.resource(name) {
-            Ok(r) => r.imp.validate(config).await,
+            Ok(r) => with_read_only(&r.schema, config, r.imp.validate(config).await),
             Err(d) => d,
         }
     }
@@ -231,7 +232,7 @@ impl Engine {
     /// Validates a data source's configuration.
     pub async fn validate_data_source(&self, name: &str, config: &Value) -> Diagnostics {
         match self.data_source(name) {
-            Ok(d) => d.imp.validate(config).await,
+            Ok(d) => with_read_only(&d.schema, config, d.imp.validate(config).await),
             Err(d) => d,
         }
     }
@@ -412,7 +413,7 @@ impl Engine {
     /// Validates an ephemeral resource's configuration.
     pub async fn validate_ephemeral(&self, name: &str, config: &Value) -> Diagnostics {
         match self.ephemeral_resource(name) {
-            Ok(e) => e.imp.validate(config).await,
+            Ok(e) => with_read_only(&e.schema, config, e.imp.validate(config).await),
             Err(d) => d,
         }
     }
@@ -466,7 +467,7 @@ impl Engine {
     /// Validates a list resource's `config` block.
     pub async fn validate_list(&self, name: &str, config: &Value) -> Diagnostics {
         match self.list_resource(name) {
-            Ok(l) => l.imp.validate(config).await,
+            Ok(l) => with_read_only(&l.schema, config, l.imp.validate(config).await),
             Err(d) => d,
         }
     }
@@ -533,6 +534,14 @@ impl Engine {
             ),
         }
     }
+}
+
+/// Every kind's validation: read-only attributes the configuration sets come first, then the
+/// kind's own rules.
+fn with_read_only(schema: &Schema, config: &Value, own: Diagnostics) -> Diagnostics {
+    let mut d = read_only_errors(&schema.block, config);
+    d.extend(own);
+    d
 }
 
 /// The generic plan baseline for a create: every top-level computed attribute whose

@@ -653,3 +653,70 @@ async fn a_list_resource_finds_objects_with_their_identity_up_to_the_limit() {
     let (_, d) = engine.list("example_nope", req("", false, 1)).await;
     assert!(d.has_errors());
 }
+
+#[tokio::test]
+async fn every_kind_refuses_a_configured_read_only_attribute_at_its_path() {
+    let (engine, _) = engine();
+    let note = Value::object([("id", Value::string("x")), ("text", Value::string("t"))]);
+    let d = engine.validate_resource("example_note", &note).await;
+    let paths: Vec<String> = d
+        .iter()
+        .filter(|x| x.is_error())
+        .map(|x| x.path.as_ref().map(ToString::to_string).unwrap_or_default())
+        .collect();
+    assert_eq!(paths, ["id"]);
+    assert_eq!(
+        d.iter().next().map(|x| x.summary.as_str()),
+        Some("Invalid Configuration for Read-Only Attribute")
+    );
+    let lease = Value::object([
+        ("holder", Value::string("me")),
+        ("secret", Value::unknown()),
+    ]);
+    assert!(
+        engine
+            .validate_ephemeral("example_lease", &lease)
+            .await
+            .has_errors()
+    );
+    let clean = Value::object([("id", Value::Null), ("text", Value::string("t"))]);
+    assert!(
+        engine
+            .validate_resource("example_note", &clean)
+            .await
+            .is_empty()
+    );
+    let echo = Value::object([("text", Value::string("t"))]);
+    assert!(
+        engine
+            .validate_data_source("example_echo", &echo)
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn generated_config_defaults_to_what_the_schema_lets_a_configuration_set() {
+    let (engine, _) = engine();
+    // No resource writes its own configuration: the capability stays off.
+    assert!(!engine.generates_config());
+    let state = Note {
+        id: Some("n1".into()),
+        text: "t".into(),
+        tags: vec![Tag { key: "k".into() }],
+    }
+    .to_value();
+    let (config, d) = engine.generate_resource_config("example_note", state).await;
+    assert!(d.is_empty(), "{d:?}");
+    let config = config.expect("a configuration");
+    assert_eq!(config.get("id"), Some(&Value::Null));
+    assert_eq!(config.get("text"), Some(&Value::string("t")));
+    let (none, _) = engine
+        .generate_resource_config("example_note", Value::Null)
+        .await;
+    assert_eq!(none, Some(Value::Null));
+    let (bad, d) = engine
+        .generate_resource_config("example_nope", Value::Null)
+        .await;
+    assert!(bad.is_none() && d.has_errors());
+}

@@ -5,8 +5,10 @@
 
 #[cfg(test)]
 mod codec_tests;
+pub mod config_rules;
 pub mod diagnostics;
 pub mod engine;
+mod generate;
 pub mod identity;
 pub mod json;
 pub mod msgpack;
@@ -14,6 +16,7 @@ pub mod number;
 pub mod object;
 pub mod path;
 pub mod provider;
+pub mod redact;
 pub mod schema;
 pub mod typed;
 pub mod types;

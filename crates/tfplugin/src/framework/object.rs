@@ -1,21 +1,29 @@
 //! Typed objects: one Rust struct per schema object, declared with [`object!`](crate::object),
-//! from which its attributes (schema), its cty type, its decoding and its encoding all
-//! come. Each attribute name is written once — as the field name — so a typo is a
-//! compile error instead of a silent null, and `Debug` never prints an attribute the
+//! from which its attributes and nested blocks (schema), its cty type, its decoding and its
+//! encoding all come. Each attribute name is written once — as the field name — so a typo
+//! is a compile error instead of a silent null, and `Debug` never prints an attribute the
 //! schema marks sensitive.
 //!
 //! ```
+//! tfplugin::object! {
+//!     /// A rule.
+//!     pub struct Rule {
+//!         effect: String = required("allow or deny"),
+//!     }
+//! }
 //! tfplugin::object! {
 //!     /// A note.
 //!     pub struct Note {
 //!         id: Option<String> = computed("The note ID."),
 //!         text: String = required("The text."),
 //!         secret: Option<String> = optional("A secret.").sensitive(),
+//!         rule: Vec<Rule> = list_block("Rules."),
 //!     }
 //! }
 //! use tfplugin::framework::object::ToValue;
-//! let n = Note { id: None, text: "hi".into(), secret: Some("s3cr3t".into()) };
+//! let n = Note { id: None, text: "hi".into(), secret: Some("s3cr3t".into()), rule: vec![] };
 //! assert_eq!(Note::attributes()[1].name, "text");
+//! assert_eq!(Note::blocks()[0].type_name, Note::rule);
 //! assert!(!format!("{n:?}").contains("s3cr3t"));
 //! let v = n.to_value();
 //! assert_eq!(<Note as tfplugin::framework::FromValue>::from_value(&v, &Default::default()).unwrap(), n);
@@ -25,148 +33,131 @@
 //! compile on every clean build), the declaration reads like the schema it produces, and
 //! the generated code is ordinary trait impls a reader can expand in their head.
 
-use super::number::Number;
-use super::typed::Attr;
-use super::types::Type;
-use super::value::Value;
-use std::collections::BTreeMap;
+mod encode;
+pub mod kind;
+#[cfg(test)]
+mod tests;
 
-/// The cty type a Rust type is encoded as.
-pub trait CtyType {
-    /// The type.
-    fn cty() -> Type;
-}
+pub use encode::{CtyType, Set, ToValue};
 
-/// Conversion to a cty value (the inverse of [`FromValue`](super::FromValue)).
-pub trait ToValue {
-    /// The value.
-    fn to_value(&self) -> Value;
+use super::schema::{Attribute, Block, NestedBlock};
+use super::typed::FromValue;
+
+/// A struct declared with [`object!`](crate::object): its schema block, type and codecs.
+pub trait Object: CtyType + FromValue + ToValue {
+    /// Its attributes and nested blocks (the description is the user's: empty here).
+    fn block() -> Block;
 }
 
-impl CtyType for String {
-    fn cty() -> Type {
-        Type::String
+/// One field of an object as the schema sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Member {
+    Attribute(Attribute),
+    Block(NestedBlock),
+}
+
+impl From<Attribute> for Member {
+    fn from(a: Attribute) -> Member {
+        Member::Attribute(a)
     }
 }
-impl CtyType for bool {
-    fn cty() -> Type {
-        Type::Bool
-    }
-}
-impl CtyType for i64 {
-    fn cty() -> Type {
-        Type::Number
-    }
-}
-impl CtyType for Number {
-    fn cty() -> Type {
-        Type::Number
-    }
-}
-impl<T: CtyType> CtyType for Option<T> {
-    fn cty() -> Type {
-        T::cty()
-    }
-}
-impl<T: CtyType> CtyType for Attr<T> {
-    fn cty() -> Type {
-        T::cty()
-    }
-}
-impl<T: CtyType> CtyType for Vec<T> {
-    fn cty() -> Type {
-        Type::list(T::cty())
-    }
-}
-impl<T: CtyType> CtyType for BTreeMap<String, T> {
-    fn cty() -> Type {
-        Type::map(T::cty())
+impl From<NestedBlock> for Member {
+    fn from(b: NestedBlock) -> Member {
+        Member::Block(b)
     }
 }
 
-impl ToValue for String {
-    fn to_value(&self) -> Value {
-        Value::String(self.clone())
+impl Member {
+    /// The attributes among `members`, in order.
+    pub fn attributes(members: Vec<Member>) -> Vec<Attribute> {
+        members
+            .into_iter()
+            .filter_map(|m| match m {
+                Member::Attribute(a) => Some(a),
+                Member::Block(_) => None,
+            })
+            .collect()
     }
-}
-impl ToValue for bool {
-    fn to_value(&self) -> Value {
-        Value::Bool(*self)
-    }
-}
-impl ToValue for i64 {
-    fn to_value(&self) -> Value {
-        Value::int(*self)
-    }
-}
-impl ToValue for Number {
-    fn to_value(&self) -> Value {
-        Value::Number(self.clone())
-    }
-}
-/// `None` is null.
-impl<T: ToValue> ToValue for Option<T> {
-    fn to_value(&self) -> Value {
-        self.as_ref().map_or(Value::Null, T::to_value)
-    }
-}
-impl<T: ToValue> ToValue for Attr<T> {
-    fn to_value(&self) -> Value {
-        match self {
-            Attr::Null => Value::Null,
-            Attr::Unknown => Value::unknown(),
-            Attr::Known(t) => t.to_value(),
-        }
-    }
-}
-/// A list (an empty `Vec` is an empty list; use `Option<Vec<_>>` for null).
-impl<T: ToValue> ToValue for Vec<T> {
-    fn to_value(&self) -> Value {
-        Value::List(self.iter().map(T::to_value).collect())
-    }
-}
-impl<T: ToValue> ToValue for BTreeMap<String, T> {
-    fn to_value(&self) -> Value {
-        Value::Map(
-            self.iter()
-                .map(|(k, v)| (k.clone(), v.to_value()))
-                .collect(),
-        )
+    /// The nested blocks among `members`, in order.
+    pub fn blocks(members: Vec<Member>) -> Vec<NestedBlock> {
+        members
+            .into_iter()
+            .filter_map(|m| match m {
+                Member::Block(b) => Some(b),
+                Member::Attribute(_) => None,
+            })
+            .collect()
     }
 }
 
-/// Declares a typed schema object: a struct whose fields are its attributes, with
-/// `attributes()` (the schema's attribute list, in declaration order), [`CtyType`],
-/// [`FromValue`](crate::framework::FromValue), [`ToValue`] and a `Debug` that prints
-/// `<sensitive>` for attributes marked `.sensitive()`. Each field is
-/// `name: RustType = required|optional|computed|optional_computed("description")`,
-/// optionally followed by `.sensitive()` and/or `.deprecated()`.
+/// Declares a typed schema object: a struct whose fields are its attributes and nested
+/// blocks, with
+/// - `attributes()` and `blocks()` (the schema, in declaration order) and [`Object::block`];
+/// - one associated `const` per field holding its name (`Thing::count == "count"`), for the
+///   places that must name an attribute: attribute paths in diagnostics, raw values that
+///   may still be unknown (validation, planning);
+/// - [`CtyType`], [`FromValue`](crate::framework::FromValue), [`ToValue`], and a `Debug`
+///   that prints `<sensitive>` for attributes marked `.sensitive()`.
+///
+/// Each field is `name: RustType = kind("description")`, the kind one of
+/// [`required`](kind::required), [`optional`](kind::optional), [`computed`](kind::computed),
+/// [`optional_computed`](kind::optional_computed) (attributes, optionally followed by
+/// `.sensitive()`, `.deprecated()` or `.deprecated_because("why")`) or
+/// [`list_block`](kind::list_block) (a `Vec` of another object, optionally
+/// `.deprecated_because("why")`). A field may not be named `attributes`, `blocks` or
+/// `members` (the generated functions).
 #[macro_export]
 macro_rules! object {
     (
         $(#[$meta:meta])*
         $vis:vis struct $name:ident {
             $(
-                $field:ident : $fty:ty = $kind:ident ( $desc:expr ) $( . $modifier:ident () )*
+                $(#[$fmeta:meta])*
+                $field:ident : $fty:ty = $kind:ident ( $desc:expr )
+                    $( . $modifier:ident ( $( $marg:expr ),* ) )*
             ),* $(,)?
         }
     ) => {
         $(#[$meta])*
         #[derive(Clone, Default, PartialEq)]
         $vis struct $name {
-            $( pub $field: $fty, )*
+            $( $(#[$fmeta])* pub $field: $fty, )*
         }
 
+        #[allow(non_upper_case_globals, dead_code)]
         impl $name {
+            $(
+                #[doc = concat!("The name of `", stringify!($field), "`.")]
+                pub const $field: &'static str = stringify!($field);
+            )*
+
+            fn members() -> ::std::vec::Vec<$crate::framework::object::Member> {
+                ::std::vec![$(
+                    $crate::framework::object::Member::from(
+                        $crate::framework::object::kind::$kind::build::<$fty>(stringify!($field), $desc)
+                            $( . $modifier ( $( $marg ),* ) )*
+                    )
+                ),*]
+            }
+
             /// The schema attributes, in declaration order.
             pub fn attributes() -> ::std::vec::Vec<$crate::framework::Attribute> {
-                ::std::vec![$(
-                    $crate::framework::Attribute::$kind(
-                        stringify!($field),
-                        <$fty as $crate::framework::object::CtyType>::cty(),
-                        $desc,
-                    ) $( . $modifier () )*
-                ),*]
+                $crate::framework::object::Member::attributes(Self::members())
+            }
+
+            /// The nested blocks, in declaration order.
+            pub fn blocks() -> ::std::vec::Vec<$crate::framework::NestedBlock> {
+                $crate::framework::object::Member::blocks(Self::members())
+            }
+        }
+
+        impl $crate::framework::object::Object for $name {
+            fn block() -> $crate::framework::Block {
+                $crate::framework::Block {
+                    attributes: Self::attributes(),
+                    blocks: Self::blocks(),
+                    ..::std::default::Default::default()
+                }
             }
         }
 
@@ -184,7 +175,7 @@ macro_rules! object {
                 path: &$crate::framework::AttributePath,
             ) -> ::std::result::Result<Self, $crate::framework::Diagnostic> {
                 Ok($name {
-                    $( $field: $crate::framework::typed::field(v, path, stringify!($field))?, )*
+                    $( $field: $crate::framework::object::kind::$kind::decode::<$fty>(v, path, stringify!($field))?, )*
                 })
             }
         }
@@ -213,88 +204,4 @@ macro_rules! object {
             }
         }
     };
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::framework::{AttributePath, FromValue};
-
-    crate::object! {
-        /// A statement.
-        struct Rule {
-            effect: String = required("allow or deny"),
-            actions: Option<Vec<String>> = optional("Actions."),
-        }
-    }
-
-    crate::object! {
-        struct Thing {
-            id: Option<String> = computed("ID."),
-            count: i64 = optional_computed("Count."),
-            labels: BTreeMap<String, String> = optional("Labels."),
-            rules: Vec<Rule> = optional("Rules."),
-            password: Option<String> = optional("Password.").sensitive(),
-            old: Option<bool> = optional("Old.").deprecated(),
-        }
-    }
-
-    fn sample() -> Thing {
-        Thing {
-            id: Some("t1".into()),
-            count: 3,
-            labels: BTreeMap::from([("team".to_string(), "a".to_string())]),
-            rules: vec![Rule {
-                effect: "allow".into(),
-                actions: None,
-            }],
-            password: Some("hunter2-very-secret".into()),
-            old: None,
-        }
-    }
-
-    #[test]
-    fn attributes_come_from_the_fields_in_order_with_flags_and_types() {
-        let a = Thing::attributes();
-        let names: Vec<&str> = a.iter().map(|a| a.name.as_str()).collect();
-        assert_eq!(names, ["id", "count", "labels", "rules", "password", "old"]);
-        assert!(a[0].computed && !a[0].optional);
-        assert!(a[1].computed && a[1].optional);
-        assert_eq!(a[2].ty, Type::map(Type::String));
-        assert_eq!(a[3].ty, Type::list(Rule::cty()));
-        assert!(a[4].sensitive && a[5].deprecated);
-        assert_eq!(a[0].description, "ID.");
-    }
-
-    #[test]
-    fn encode_then_decode_round_trips_and_nulls_stay_null() {
-        let t = sample();
-        let v = t.to_value();
-        assert_eq!(v.get("old"), Some(&Value::Null));
-        let rule = &v
-            .get("rules")
-            .and_then(Value::as_elements)
-            .unwrap_or_default()[0];
-        assert_eq!(rule.get("actions"), Some(&Value::Null));
-        let back = Thing::from_value(&v, &AttributePath::root()).expect("decode");
-        assert_eq!(back, t);
-    }
-
-    #[test]
-    fn decode_errors_carry_the_attribute_path() {
-        let mut v = sample().to_value();
-        v.set("count", Value::string("three"));
-        let e = Thing::from_value(&v, &AttributePath::root()).expect_err("bad count");
-        assert_eq!(e.path, Some(AttributePath::attr("count")));
-    }
-
-    #[test]
-    fn debug_hides_sensitive_attributes() {
-        let shown = format!("{:?}", sample());
-        assert!(!shown.contains("hunter2"), "{shown}");
-        assert!(
-            shown.contains("<sensitive>") && shown.contains("t1"),
-            "{shown}"
-        );
-    }
 }

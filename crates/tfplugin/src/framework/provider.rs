@@ -61,7 +61,7 @@ pub trait Provider: Send + Sync {
 
 /// Result of planning, applying or reading a resource: the new value (null
 /// when the object is gone), private bytes and diagnostics.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Outcome {
     pub state: Value,
     pub private: Vec<u8>,
@@ -72,7 +72,7 @@ pub struct Outcome {
 }
 
 /// A plan: the planned state plus the attributes whose change forces replacement.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Plan {
     pub planned: Value,
     pub private: Vec<u8>,
@@ -83,7 +83,7 @@ pub struct Plan {
 }
 
 /// Inputs of `PlanResourceChange` (null prior: create; null proposed: destroy).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct PlanRequest {
     pub prior: Value,
     pub proposed: Value,
@@ -92,7 +92,7 @@ pub struct PlanRequest {
 }
 
 /// Inputs of `ApplyResourceChange` (null planned: destroy).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ApplyRequest {
     pub prior: Value,
     pub planned: Value,
@@ -125,6 +125,23 @@ pub trait Resource: Send + Sync {
     async fn read(&self, ctx: &Ctx, state: Value, private: Vec<u8>) -> Outcome;
     async fn plan(&self, ctx: &Ctx, req: PlanRequest) -> Plan;
     async fn apply(&self, ctx: &Ctx, req: ApplyRequest) -> Outcome;
+    /// Whether this resource writes its own configuration from state with
+    /// [`Resource::generate_config`] (Terraform 1.15's `GenerateResourceConfig`, used by
+    /// `-generate-config-out`). The provider advertises the capability when any of its
+    /// resources does; Terraform then asks for every resource type, and the others get the
+    /// default below.
+    fn generates_config(&self) -> bool {
+        false
+    }
+    /// Configuration that reproduces `state` and validates. The default keeps what the schema
+    /// lets a configuration set (read-only and deprecated attributes and deprecated blocks
+    /// become null), as Terraform does for providers without the capability.
+    async fn generate_config(&self, _ctx: &Ctx, state: Value) -> (Value, Diagnostics) {
+        (
+            super::config_rules::config_from_state(&self.schema().block, &state),
+            Diagnostics::new(),
+        )
+    }
     async fn import(&self, _ctx: &Ctx, _id: &str) -> Outcome {
         let mut o = Outcome::default();
         o.diagnostics.error(
@@ -148,7 +165,7 @@ pub trait DataSource: Send + Sync {
 
 /// What opening an ephemeral resource produced. `result` is never stored by Terraform
 /// (not in plan, not in state); `private` comes back to `renew` and `close`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Opened {
     pub result: Value,
     pub private: Vec<u8>,
@@ -158,7 +175,7 @@ pub struct Opened {
 }
 
 /// What renewing an ephemeral resource produced.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Renewed {
     pub private: Vec<u8>,
     pub renew_at: Option<std::time::SystemTime>,

@@ -32,6 +32,9 @@ pub struct Attribute {
     pub computed: bool,
     pub sensitive: bool,
     pub deprecated: bool,
+    /// Why it is deprecated and what to use instead (Terraform 1.15+ shows it where a
+    /// configuration refers to the value); empty when not deprecated.
+    pub deprecation_message: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,6 +53,9 @@ pub struct NestedBlock {
     pub nesting: Nesting,
     pub min_items: i64,
     pub max_items: i64,
+    /// Sent as the nested block's `deprecation_message` (with `block.deprecated`); empty
+    /// when not deprecated.
+    pub deprecation_message: String,
 }
 
 impl Attribute {
@@ -63,6 +69,7 @@ impl Attribute {
             computed: false,
             sensitive: false,
             deprecated: false,
+            deprecation_message: String::new(),
         }
     }
     pub fn required(name: &str, ty: Type, description: &str) -> Attribute {
@@ -100,6 +107,17 @@ impl Attribute {
         self.deprecated = true;
         self
     }
+    /// Deprecated, with the message Terraform 1.15+ shows.
+    #[must_use]
+    pub fn deprecated_because(mut self, message: &str) -> Attribute {
+        self.deprecated = true;
+        self.deprecation_message = message.to_string();
+        self
+    }
+    /// Computed and not optional: Terraform sets it, a configuration never may.
+    pub fn is_read_only(&self) -> bool {
+        self.computed && !self.optional && !self.required
+    }
 }
 
 impl NestedBlock {
@@ -110,7 +128,15 @@ impl NestedBlock {
             nesting,
             min_items: 0,
             max_items: 0,
+            deprecation_message: String::new(),
         }
+    }
+    /// Deprecated, with the message Terraform 1.15+ shows.
+    #[must_use]
+    pub fn deprecated_because(mut self, message: &str) -> NestedBlock {
+        self.block.deprecated = true;
+        self.deprecation_message = message.to_string();
+        self
     }
 }
 

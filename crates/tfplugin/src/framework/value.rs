@@ -5,10 +5,11 @@
 use super::number::Number;
 use super::types::Type;
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// What Terraform promised about an unknown value (msgpack ext 12).
 /// All fields are optional; anything we do not understand is ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Refinements {
     /// `Some(false)`: definitely not null.
     pub nullable: Option<bool>,
@@ -19,8 +20,8 @@ pub struct Refinements {
     pub length_max: Option<i64>,
 }
 
-/// A cty value.
-#[derive(Clone, Debug, PartialEq, Default)]
+/// A cty value. `Debug` prints its shape, never its contents (see below).
+#[derive(Clone, PartialEq, Default)]
 pub enum Value {
     #[default]
     Null,
@@ -81,6 +82,10 @@ impl Value {
             Value::Object(m) => m.get(name),
             _ => None,
         }
+    }
+    /// An object attribute, null when absent (or when this is not an object).
+    pub fn get_or_null(&self, name: &str) -> &Value {
+        self.get(name).unwrap_or(&Value::Null)
     }
     /// A mutable object attribute.
     pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
@@ -156,6 +161,50 @@ impl Value {
             (Value::Unknown(_), Value::Unknown(_)) => true,
             _ => self == other,
         }
+    }
+}
+
+/// Shape only, never contents: a `Value` does not know its schema, so it cannot tell a
+/// secret from a name. Strings print as their length, numbers as `Number(..)`, map keys are
+/// left out; structure, object attribute names, bools, null and unknown print as they are.
+/// To see contents, use [`Value::redacted`] with the schema: it hides exactly what the
+/// schema marks sensitive.
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("Null"),
+            Value::Unknown(r) => f.debug_tuple("Unknown").field(r).finish(),
+            Value::Bool(b) => f.debug_tuple("Bool").field(b).finish(),
+            Value::Number(_) => f.write_str("Number(..)"),
+            Value::String(s) => write!(f, "String(<{} chars>)", s.chars().count()),
+            Value::List(v) => f.debug_tuple("List").field(v).finish(),
+            Value::Set(v) => f.debug_tuple("Set").field(v).finish(),
+            Value::Tuple(v) => f.debug_tuple("Tuple").field(v).finish(),
+            Value::Map(m) => f
+                .debug_tuple("Map")
+                .field(&m.values().collect::<Vec<_>>())
+                .finish(),
+            Value::Object(m) => {
+                f.write_str("Object")?;
+                f.debug_map().entries(m).finish()
+            }
+            Value::Dynamic(t, v) => f.debug_tuple("Dynamic").field(t).field(v).finish(),
+        }
+    }
+}
+
+/// Like [`Value`]'s: which refinements exist, never a prefix or a bound.
+impl fmt::Debug for Refinements {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hidden = |present: bool| if present { Some("..") } else { None };
+        f.debug_struct("Refinements")
+            .field("nullable", &self.nullable)
+            .field("string_prefix", &hidden(self.string_prefix.is_some()))
+            .field("number_lower", &hidden(self.number_lower.is_some()))
+            .field("number_upper", &hidden(self.number_upper.is_some()))
+            .field("length_min", &self.length_min)
+            .field("length_max", &self.length_max)
+            .finish()
     }
 }
 

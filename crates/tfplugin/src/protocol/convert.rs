@@ -29,6 +29,7 @@ impl From<&Block> for pb::schema::Block {
             description: b.description.clone(),
             description_kind: pb::StringKind::Markdown as i32,
             deprecated: b.deprecated,
+            deprecation_message: String::new(),
         }
     }
 }
@@ -46,6 +47,11 @@ impl From<&Attribute> for pb::schema::Attribute {
             description_kind: pb::StringKind::Markdown as i32,
             deprecated: a.deprecated,
             write_only: false,
+            deprecation_message: if a.deprecated {
+                a.deprecation_message.clone()
+            } else {
+                String::new()
+            },
         }
     }
 }
@@ -60,9 +66,13 @@ impl From<&NestedBlock> for pb::schema::NestedBlock {
             Nesting::Map => M::Map,
             Nesting::Group => M::Group,
         };
+        let mut block = pb::schema::Block::from(&n.block);
+        if n.block.deprecated {
+            block.deprecation_message = n.deprecation_message.clone();
+        }
         pb::schema::NestedBlock {
             type_name: n.type_name.clone(),
-            block: Some((&n.block).into()),
+            block: Some(block),
             nesting: nesting as i32,
             min_items: n.min_items,
             max_items: n.max_items,

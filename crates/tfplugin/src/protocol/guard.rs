@@ -42,6 +42,7 @@ has_diagnostics!(
     pb::apply_resource_change::Response,
     pb::import_resource_state::Response,
     pb::move_resource_state::Response,
+    pb::generate_resource_config::Response,
     pb::read_data_source::Response,
     pb::validate_ephemeral_resource_config::Response,
     pb::open_ephemeral_resource::Response,

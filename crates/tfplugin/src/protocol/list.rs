@@ -5,7 +5,8 @@ use super::convert::diagnostics;
 use super::guard::{HasDiagnostics, decode_or_return, encode_into, guarded, lookup_or_return};
 use super::proto::tfplugin5 as pb;
 use crate::framework::engine::Engine;
-use crate::framework::{Diagnostics, ListRequest};
+use crate::framework::path::Step;
+use crate::framework::{AttributePath, Diagnostics, ListRequest};
 use tonic::{Response, Status};
 
 /// The events of one `ListResource` call, collected before streaming; diagnostics that are
@@ -97,8 +98,44 @@ pub(super) async fn validate(
         let config = decode_or_return!(req.config.as_ref(), &l.ty, "list configuration");
         let d = engine.validate_list(&req.type_name, &config).await;
         pb::validate_list_resource_config::Response {
-            diagnostics: diagnostics(&d),
+            diagnostics: diagnostics(&under_config_block(d)),
         }
     })
     .await
+}
+
+/// Puts validation diagnostics under the `config` block. Terraform (1.14, 1.15) resolves
+/// them against the whole `list` block, in which the provider's configuration is the nested
+/// `config` block, and, unlike for `ListResource` events, does not add that step itself
+/// (`internal/plugin/grpc_provider.go`): without it every error would point at the `list`
+/// line instead of the attribute. A diagnostic without a path stays without one.
+fn under_config_block(d: Diagnostics) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    for mut diag in d {
+        diag.path = diag.path.map(|p| {
+            let mut steps = vec![Step::Attribute("config".into())];
+            steps.extend(p.steps().iter().cloned());
+            AttributePath::from_steps(steps)
+        });
+        out.push(diag);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::Diagnostic;
+
+    #[test]
+    fn validation_paths_go_under_the_config_block() {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::error("a", "b").at(AttributePath::attr("name_regex")));
+        d.push(Diagnostic::error("c", "d"));
+        let paths: Vec<Option<String>> = under_config_block(d)
+            .iter()
+            .map(|x| x.path.as_ref().map(ToString::to_string))
+            .collect();
+        assert_eq!(paths, [Some("config.name_regex".to_string()), None]);
+    }
 }

@@ -69,17 +69,18 @@ impl ProviderService {
                 .iter()
                 .map(|(k, l)| (k.clone(), (&l.schema).into()))
                 .collect(),
-            server_capabilities: Some(capabilities()),
+            server_capabilities: Some(self.capabilities()),
             ..Default::default()
         }
     }
-}
 
-fn capabilities() -> pb::ServerCapabilities {
-    pb::ServerCapabilities {
-        plan_destroy: true,
-        get_provider_schema_optional: true,
-        move_resource_state: false,
+    fn capabilities(&self) -> pb::ServerCapabilities {
+        pb::ServerCapabilities {
+            plan_destroy: true,
+            get_provider_schema_optional: true,
+            move_resource_state: false,
+            generate_resource_config: self.engine.generates_config(),
+        }
     }
 }
 
@@ -99,7 +100,7 @@ impl Rpc for ProviderService {
     ) -> Result<Response<pb::get_metadata::Response>, Status> {
         guarded("GetMetadata", async {
             pb::get_metadata::Response {
-                server_capabilities: Some(capabilities()),
+                server_capabilities: Some(self.capabilities()),
                 resources: self
                     .engine
                     .resources()
@@ -398,6 +399,27 @@ impl Rpc for ProviderService {
     ) -> Result<Response<pb::move_resource_state::Response>, Status> {
         guarded("MoveResourceState", async {
             HasDiagnostics::from_diagnostics(&unsupported("moving state across resource types"))
+        })
+        .await
+    }
+
+    async fn generate_resource_config(
+        &self,
+        req: Request<pb::generate_resource_config::Request>,
+    ) -> Result<Response<pb::generate_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        guarded("GenerateResourceConfig", async {
+            let r = lookup_or_return!(self.engine.resource(&req.type_name));
+            let state = decode_or_return!(req.state.as_ref(), &r.ty, "state");
+            let (config, mut d) = self
+                .engine
+                .generate_resource_config(&req.type_name, state)
+                .await;
+            let config = config.and_then(|v| encode_into(&mut d, &v, &r.ty, "configuration"));
+            pb::generate_resource_config::Response {
+                config,
+                diagnostics: diagnostics(&d),
+            }
         })
         .await
     }
