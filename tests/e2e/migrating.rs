@@ -2,7 +2,7 @@
 //! here (no network), so this provider stands in on both sides: a version bump in place,
 //! `removed` + `import` blocks across a version bump (the move to v3), `moved`, and the
 //! state edit that hands tokens back to v2 (read back by this provider, which accepts v2
-//! state: `access_token::state_from_official_provider_v2_upgrades_without_diff`).
+//! state: `access_token::adoption::state_from_official_provider_v2_upgrades_without_diff`).
 
 use std::path::Path;
 

@@ -44,11 +44,10 @@ use clock::Clock;
 use faults::FaultState;
 use launchdarkly_api::{models, secret};
 use log::RequestLog;
-use models::{CustomRole, Link, Links};
 use persist::Persister;
 use seeding::{ensure_admin_token, seed};
 use shared::{Shared, lock};
-use store::{new_secret, stable_object_id};
+use store::new_secret;
 
 /// Name of the seeded admin tokens.
 const ADMIN_TOKEN_NAME: &str = "emulator admin";
@@ -118,20 +117,7 @@ impl Emulator {
                 role: String::from("admin"),
             });
         for (key, name) in &config.custom_roles {
-            if !store.roles.iter().any(|r| &r.key == key) {
-                let id = stable_object_id(key);
-                let mut links = Links::new();
-                links.insert(
-                    String::from("self"),
-                    Link::json(format!("/api/v2/roles/{id}")),
-                );
-                store.roles.push(CustomRole {
-                    id,
-                    key: key.clone(),
-                    name: Some(name.clone()),
-                    links: Some(links),
-                });
-            }
+            preload::add_role(&mut store, key, name);
         }
         let mut admin_keys = config.admin_keys.clone();
         if admin_keys.is_empty() {

@@ -105,7 +105,7 @@ impl EmulatorHandle {
 
 /// Adds a custom role fixture unless its key exists (the ID is derived from the key, as for
 /// the configured fixtures).
-fn add_role(store: &mut Store, key: &str, name: &str) {
+pub(crate) fn add_role(store: &mut Store, key: &str, name: &str) {
     if store.roles.iter().any(|r| r.key == key) {
         return;
     }

@@ -120,16 +120,6 @@ pub async fn create(shared: &Shared, config: &Value) -> Outcome {
     super::create::create(shared, &client, &want, ids).await
 }
 
-/// The provider's `max_concurrency` (pages of the token list fetched at once).
-fn max_concurrency(shared: &Shared) -> usize {
-    shared
-        .settings
-        .read()
-        .ok()
-        .and_then(|s| s.as_ref().map(|s| s.max_concurrency))
-        .unwrap_or(1)
-}
-
 /// Refreshes the token: from the process-wide list snapshot when it shows the token
 /// (`token_snapshot` says when the list is read), else with a GET. Both give the same
 /// `Token` shape, so drift, secret-reset detection and role mapping below are shared.
@@ -171,7 +161,11 @@ pub async fn read(shared: &Shared, state: &Value, private: Vec<u8>) -> Outcome {
     };
     let listed = shared
         .snapshot
-        .lookup(&client, max_concurrency(shared), &id)
+        .lookup(
+            &client,
+            crate::provider::data_sources::page_concurrency(shared),
+            &id,
+        )
         .await;
     let fetched = match listed {
         Some(t) => Ok(t),

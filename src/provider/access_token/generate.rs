@@ -75,7 +75,7 @@ mod tests {
 
     fn statement() -> StatementModel {
         StatementModel {
-            effect: "allow".into(),
+            effect: Some("allow".into()),
             resources: Some(vec!["proj/*".into()]),
             actions: Some(vec!["*".into()]),
             ..StatementModel::default()

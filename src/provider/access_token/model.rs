@@ -31,7 +31,7 @@ impl StatementModel {
             not_resources: nonempty(&self.not_resources),
             actions: nonempty(&self.actions),
             not_actions: nonempty(&self.not_actions),
-            effect: if self.effect == "deny" {
+            effect: if self.effect.as_deref() == Some("deny") {
                 Effect::Deny
             } else {
                 Effect::Allow
@@ -42,10 +42,13 @@ impl StatementModel {
     pub fn from_api(s: &Statement) -> StatementModel {
         let nonempty = |l: &Option<Vec<String>>| l.clone().filter(|v| !v.is_empty());
         StatementModel {
-            effect: match s.effect {
-                Effect::Allow => "allow".into(),
-                Effect::Deny => "deny".into(),
-            },
+            effect: Some(
+                match s.effect {
+                    Effect::Allow => "allow",
+                    Effect::Deny => "deny",
+                }
+                .into(),
+            ),
             resources: nonempty(&s.resources),
             not_resources: nonempty(&s.not_resources),
             actions: nonempty(&s.actions),

@@ -28,7 +28,9 @@ pub const POLICY_STATEMENTS_DEPRECATION: &str = "policy_statements is deprecated
 tfplugin::object! {
     /// One policy statement as written in HCL (a block of `inline_roles` or `policy_statements`).
     pub struct StatementModel {
-        effect: String = required(
+        // Option: a state may carry a null effect (the official provider's v0 states are
+        // decoded leniently); configuration always has one (required).
+        effect: Option<String> = required(
             "Either `allow` or `deny`: whether this statement allows or denies the actions on the resources."
         ),
         resources: Option<Vec<String>> = optional(

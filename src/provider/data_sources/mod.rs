@@ -30,7 +30,7 @@ pub fn all(shared: &Arc<Shared>) -> Vec<Arc<dyn DataSource>> {
 
 /// Pages fetched at once: the provider's `max_concurrency` (the limiter it
 /// configures bounds every request anyway), at most `MAX_PAGE_CONCURRENCY`.
-fn page_concurrency(shared: &Shared) -> usize {
+pub(crate) fn page_concurrency(shared: &Shared) -> usize {
     shared
         .settings
         .read()

@@ -2,8 +2,8 @@
 //! undecodable values and Stop.
 
 use super::*;
-use crate::framework::provider::{Ctx, DataSource, Resource};
-use crate::framework::{Attribute, Block, Outcome, Plan, Schema, Type, Value};
+use crate::framework::provider::{ApplyRequest, Ctx, DataSource, PlanRequest, Resource};
+use crate::framework::{Attribute, Block, Diagnostics, Outcome, Plan, Schema, Type, Value};
 use crate::protocol::convert::encode_value;
 
 struct Panicky;
