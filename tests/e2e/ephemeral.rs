@@ -3,7 +3,7 @@
 
 use crate::support::*;
 
-fn supports_ephemeral() -> bool {
+pub(crate) fn supports_ephemeral() -> bool {
     let (major, minor, _) = terraform_version();
     if major == 1 && minor < 10 {
         eprintln!("skipped: ephemeral resources need Terraform >= 1.10");
@@ -12,7 +12,7 @@ fn supports_ephemeral() -> bool {
     true
 }
 
-const CONFIG: &str = r#"
+pub(crate) const CONFIG: &str = r#"
 provider "launchdarkly" {}
 
 ephemeral "launchdarkly_access_token" "ci" {
