@@ -150,7 +150,7 @@ async fn clear_requests(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     check(&s, &headers)?;
-    lock(&s.log).clear();
+    s.clear_requests();
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -35,7 +35,12 @@ impl Clock {
     /// Moves the clock forward by `by`; returns the new time.
     pub fn advance(&self, by: Duration) -> i64 {
         let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
-        self.offset_ms.fetch_add(ms, Ordering::SeqCst);
+        // Saturating, never wrapping into the past (fetch_add would wrap).
+        let _ = self
+            .offset_ms
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |o| {
+                Some(o.saturating_add(ms))
+            });
         self.now_ms()
     }
 
@@ -56,5 +61,14 @@ mod tests {
         let after = c.advance(Duration::from_secs(3600));
         assert!(after - before >= 3_600_000);
         assert_eq!(c.offset_ms(), 3_600_000);
+    }
+
+    #[test]
+    fn a_huge_advance_saturates_instead_of_wrapping_into_the_past() {
+        let c = Clock::default();
+        c.advance(Duration::MAX);
+        c.advance(Duration::from_secs(1));
+        assert_eq!(c.offset_ms(), i64::MAX);
+        assert!(c.now_ms() > 0);
     }
 }

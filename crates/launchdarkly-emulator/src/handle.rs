@@ -85,8 +85,7 @@ impl EmulatorHandle {
 
     /// Empties the request log, its dropped count, and the in-flight peak.
     pub fn clear_requests(&self) {
-        lock(&self.shared.log).clear();
-        self.shared.peak_in_flight.store(0, Ordering::SeqCst);
+        self.shared.clear_requests();
     }
 
     /// Most API requests handled at once since start (or the last `clear_requests`).

@@ -81,6 +81,13 @@ impl Shared {
         }
     }
 
+    /// Empties the request log, its dropped count, and the in-flight peak (the handle's
+    /// `clear_requests` and `DELETE /_emulator/requests` alike).
+    pub fn clear_requests(&self) {
+        lock(&self.log).clear();
+        self.peak_in_flight.store(0, Ordering::SeqCst);
+    }
+
     /// Counts a request in; returns a guard that counts it out.
     pub fn enter(&self) -> InFlight<'_> {
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;

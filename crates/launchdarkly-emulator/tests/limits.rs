@@ -193,3 +193,20 @@ async fn the_default_log_holds_a_500_request_scenario() {
     assert_eq!(log.first().map(|r| r.seq), Some(0));
     assert_eq!(emu.dropped_requests(), 0);
 }
+
+#[tokio::test]
+async fn delete_of_the_request_log_also_resets_the_in_flight_peak() {
+    let emu = start(EmulatorConfig::default()).await;
+    let http = reqwest::Client::new();
+    assert_eq!(list(&http, &emu).await.status().as_u16(), 200);
+    assert!(emu.peak_in_flight() >= 1);
+    let cleared = http
+        .delete(format!("{}/_emulator/requests", emu.base_url()))
+        .header("Authorization", emu.admin_key())
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(cleared.status().as_u16(), 204);
+    assert!(emu.requests().is_empty());
+    assert_eq!(emu.peak_in_flight(), 0, "the peak counts from the clear on");
+}

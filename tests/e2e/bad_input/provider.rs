@@ -26,6 +26,16 @@ fn bad_input_provider_block() {
             says: &["query or fragment"],
         },
         Case {
+            name: "api_host with a password",
+            stage: Stage::Validate,
+            provider: "api_host = \"https://ci:hunter2@app.launchdarkly.com\"",
+            body: TOKEN,
+            env: NO_ENV,
+            summary: "Invalid api_host",
+            at: "api_host = ",
+            says: &["user name or password", "access_token"],
+        },
+        Case {
             name: "api_host without a host",
             stage: Stage::Validate,
             provider: "api_host = \"https://\"",

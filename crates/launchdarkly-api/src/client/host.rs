@@ -21,6 +21,14 @@ pub fn normalize_api_host(api_host: &str, allow_insecure_http: bool) -> Result<S
     };
     let url = Url::parse(&raw)
         .map_err(|e| Error::Config(format!("api_host {trimmed:?} is not a valid URL: {e}")))?;
+    // Before any message that echoes the setting: a password here would be a secret in
+    // every error and log line that names the host.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config(format!(
+            "api_host for host {:?} must not contain a user name or password; credentials go in access_token or oauth_token (or their environment variables)",
+            url.host_str().unwrap_or_default()
+        )));
+    }
     let host = url
         .host()
         .ok_or_else(|| Error::Config(format!("api_host {trimmed:?} has no host")))?;
@@ -67,6 +75,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn credentials_in_api_host_are_refused_without_echoing_them() {
+        let e = normalize_api_host("https://ci:hunter2@app.launchdarkly.com", false)
+            .expect_err("userinfo");
+        let text = e.to_string();
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(
+            text.contains("app.launchdarkly.com") && text.contains("access_token"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn normalisation_table() {
         let cases: &[(&str, bool, Option<&str>)] = &[
             ("", false, Some("https://app.launchdarkly.com")),
@@ -88,6 +108,8 @@ mod tests {
             ("http://localhost:1", false, Some("http://localhost:1")),
             ("http://[::1]:9/", false, Some("http://[::1]:9")),
             ("http://ld-emulator:8111", false, None),
+            ("https://user:hunter2@app.launchdarkly.com", false, None),
+            ("https://user@app.launchdarkly.com", false, None),
             (
                 "http://ld-emulator:8111",
                 true,
