@@ -146,14 +146,17 @@ async fn a_429_storm_completes_and_waits_honour_the_reset_header() {
     let t = c.create_token(&reader_post("t")).await.expect("create");
     emu.set_faults(Faults {
         rate_limit: Some(3),
-        rate_limit_window_ms: 150,
+        rate_limit_window_ms: 600,
         ..Faults::default()
     });
-    emu.clear_requests();
     // A new client per call: its limiter has not seen the `Remaining` headers, so it runs
-    // into the limit (one client paces itself instead: see the next test).
-    for _ in 0..12 {
-        client(&emu).get_token(&t.id).await.expect("completes");
+    // into the limit (one client paces itself instead: see the next test). Built before
+    // the storm (a client loads the root certificates), and a window long enough that a
+    // loaded machine still sends more than 3 requests in one.
+    let clients: Vec<Client> = (0..12).map(|_| client(&emu)).collect();
+    emu.clear_requests();
+    for c in &clients {
+        c.get_token(&t.id).await.expect("completes");
     }
     let log = emu.requests();
     let limited: Vec<_> = log.iter().filter(|r| r.status == 429).collect();
@@ -354,10 +357,27 @@ async fn after_a_429_every_caller_pauses_until_the_reset_no_thundering_herd() {
     let seeded = emu.seed_tokens(40, SeedToken::default()).expect("seed");
     emu.set_faults(Faults {
         rate_limit: Some(8),
-        rate_limit_window_ms: 300,
+        rate_limit_window_ms: 1_000,
         ..Faults::default()
     });
     emu.clear_requests();
+    // Use up the window first (list requests, told apart from the client's GETs by path):
+    // the client's first wave then meets the limit before any answer can teach its pacing
+    // (limiter.rs) where the wall is, so this tests the reaction to a 429, whatever the
+    // machine's scheduling.
+    let http = reqwest::Client::new();
+    for _ in 0..20 {
+        let status = http
+            .get(format!("{}/api/v2/tokens", emu.base_url()))
+            .header("Authorization", emu.admin_key())
+            .send()
+            .await
+            .expect("response")
+            .status();
+        if status.as_u16() == 429 {
+            break;
+        }
+    }
     let calls = seeded.iter().map(|t| {
         let c = c.clone();
         let id = t.id.clone();
@@ -365,7 +385,11 @@ async fn after_a_429_every_caller_pauses_until_the_reset_no_thundering_herd() {
     });
     let results = futures::future::join_all(calls).await;
     assert!(results.iter().all(Result::is_ok), "every call completes");
-    let log = emu.requests();
+    let log: Vec<_> = emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/api/v2/tokens/"))
+        .collect();
     let first = log
         .iter()
         .find(|r| r.status == 429)
