@@ -13,6 +13,7 @@ mod resources;
 mod upgrade;
 
 pub use list::Listed;
+use registry::registry;
 pub use registry::{Kind, Registry, unknown_type};
 pub use resources::{Imported, plan_baseline};
 pub use upgrade::RawState;
@@ -20,8 +21,10 @@ pub use upgrade::RawState;
 use super::config_rules::read_only_errors;
 use super::diagnostics::Diagnostics;
 use super::identity::IdentitySchema;
-use super::provider::{Ctx, DataSource, EphemeralResource, ListResource, Provider, Resource};
-use super::schema::Schema;
+use super::provider::{
+    Ctx, DataSource, EphemeralResource, ListResource, Opened, Outcome, Plan, Provider, Renewed,
+    Resource, Served,
+};
 use super::value::Value;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -43,33 +46,14 @@ impl Engine {
     /// Registers the provider and every kind it serves, under `<type_name>_<name>`.
     pub fn new(provider: Arc<dyn Provider>) -> Engine {
         let prefix = provider.type_name();
-        let full = |name: &str| format!("{prefix}_{name}");
-        let resources: Registry<dyn Resource> = provider
-            .resources()
-            .into_iter()
-            .map(|r| (full(r.name()), Kind::new(Arc::clone(&r), r.schema())))
-            .collect();
-        let data_sources = provider
-            .data_sources()
-            .into_iter()
-            .map(|d| (full(d.name()), Kind::new(Arc::clone(&d), d.schema())))
-            .collect();
-        let ephemeral = provider
-            .ephemeral_resources()
-            .into_iter()
-            .map(|e| (full(e.name()), Kind::new(Arc::clone(&e), e.schema())))
-            .collect();
+        let resources: Registry<dyn Resource> = registry(prefix, provider.resources());
+        let data_sources = registry(prefix, provider.data_sources());
+        let ephemeral = registry(prefix, provider.ephemeral_resources());
         let identities = resources
             .iter()
-            .filter_map(|(name, r): (&String, &Kind<dyn Resource>)| {
-                r.imp.identity_schema().map(|i| (name.clone(), i))
-            })
+            .filter_map(|(name, r)| r.imp.identity_schema().map(|i| (name.clone(), i)))
             .collect();
-        let lists = provider
-            .list_resources()
-            .into_iter()
-            .map(|l| (full(l.name()), Kind::new(Arc::clone(&l), l.schema())))
-            .collect();
+        let lists = registry(prefix, provider.list_resources());
         Engine {
             provider_kind: Kind::new(Arc::clone(&provider), provider.schema()),
             provider,
@@ -113,13 +97,49 @@ impl Engine {
     }
 }
 
-/// Every kind's validation: read-only attributes the configuration sets come first, then the
-/// kind's own rules.
-fn with_read_only(schema: &Schema, config: &Value, own: Diagnostics) -> Diagnostics {
-    let mut d = read_only_errors(&schema.block, config);
-    d.extend(own);
+/// Every kind's validation of a configuration: read-only attributes it sets come first, then
+/// the kind's own rules.
+pub(crate) async fn check<T: ?Sized + Served>(kind: &Kind<T>, config: &Value) -> Diagnostics {
+    let mut d = read_only_errors(&kind.schema.block, config);
+    d.extend(kind.imp.validate(config).await);
     d
 }
+
+/// [`check`], or the diagnostic for a type the provider does not serve.
+async fn validate<T: ?Sized + Served>(
+    kind: Result<&Kind<T>, Diagnostics>,
+    config: &Value,
+) -> Diagnostics {
+    match kind {
+        Ok(k) => check(k, config).await,
+        Err(d) => d,
+    }
+}
+
+/// `value`, or none when the diagnostics hold an error (never a partial object).
+fn unless_errors((value, d): (Value, Diagnostics)) -> (Option<Value>, Diagnostics) {
+    if d.has_errors() {
+        (None, d)
+    } else {
+        (Some(value), d)
+    }
+}
+
+/// A result that is only diagnostics (for a type the provider does not serve).
+macro_rules! only_diagnostics {
+    ($($t:ty),*) => {$(
+        impl From<Diagnostics> for $t {
+            fn from(diagnostics: Diagnostics) -> $t {
+                Self {
+                    diagnostics,
+                    ..Self::default()
+                }
+            }
+        }
+    )*};
+}
+
+only_diagnostics!(Outcome, Plan, Opened, Renewed, Imported);
 
 #[cfg(test)]
 mod tests;

@@ -4,9 +4,8 @@
 //! `generate_resource_config` capability, and then for every resource type, so resources
 //! that do not write their own get the schema-derived default.
 
-use super::config_rules::read_only_errors;
 use super::diagnostics::{Diagnostic, Diagnostics};
-use super::engine::Engine;
+use super::engine::{Engine, check};
 use super::value::Value;
 
 impl Engine {
@@ -25,20 +24,17 @@ impl Engine {
         state: Value,
     ) -> (Option<Value>, Diagnostics) {
         let r = match self.resource(name) {
+            Ok(_) if state.is_null() => return (Some(Value::Null), Diagnostics::new()),
             Ok(r) => r,
             Err(d) => return (None, d),
         };
-        if state.is_null() {
-            return (Some(Value::Null), Diagnostics::new());
-        }
         let (config, mut d) = r.imp.generate_config(&self.ctx(), state).await;
         if d.has_errors() {
             return (None, d);
         }
-        let mut check = read_only_errors(&r.schema.block, &config);
-        check.extend(r.imp.validate(&config).await);
-        if check.has_errors() {
-            let problems: Vec<String> = check
+        let validation = check(r, &config).await;
+        if validation.has_errors() {
+            let problems: Vec<String> = validation
                 .iter()
                 .filter(|x| x.is_error())
                 .map(ToString::to_string)

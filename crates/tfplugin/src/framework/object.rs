@@ -49,44 +49,21 @@ pub trait Object: CtyType + FromValue + ToValue {
     fn block() -> Block;
 }
 
-/// One field of an object as the schema sees it.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Member {
-    Attribute(Attribute),
-    Block(NestedBlock),
+/// What one field of an object adds to its schema block: an attribute or a nested block.
+pub trait Member {
+    /// Adds it to `block`, after the members before it.
+    fn add_to(self, block: &mut Block);
 }
 
-impl From<Attribute> for Member {
-    fn from(a: Attribute) -> Member {
-        Member::Attribute(a)
-    }
-}
-impl From<NestedBlock> for Member {
-    fn from(b: NestedBlock) -> Member {
-        Member::Block(b)
+impl Member for Attribute {
+    fn add_to(self, block: &mut Block) {
+        block.attributes.push(self);
     }
 }
 
-impl Member {
-    /// The attributes among `members`, in order.
-    pub fn attributes(members: Vec<Member>) -> Vec<Attribute> {
-        members
-            .into_iter()
-            .filter_map(|m| match m {
-                Member::Attribute(a) => Some(a),
-                Member::Block(_) => None,
-            })
-            .collect()
-    }
-    /// The nested blocks among `members`, in order.
-    pub fn blocks(members: Vec<Member>) -> Vec<NestedBlock> {
-        members
-            .into_iter()
-            .filter_map(|m| match m {
-                Member::Block(b) => Some(b),
-                Member::Attribute(_) => None,
-            })
-            .collect()
+impl Member for NestedBlock {
+    fn add_to(self, block: &mut Block) {
+        block.blocks.push(self);
     }
 }
 
@@ -104,8 +81,8 @@ impl Member {
 /// [`optional_computed`](kind::optional_computed) (attributes, optionally followed by
 /// `.sensitive()`, `.deprecated()` or `.deprecated_because("why")`) or
 /// [`list_block`](kind::list_block) (a `Vec` of another object, optionally
-/// `.deprecated_because("why")`). A field may not be named `attributes`, `blocks` or
-/// `members` (the generated functions).
+/// `.deprecated_because("why")`). A field may not be named `attributes` or `blocks` (the
+/// generated functions).
 #[macro_export]
 macro_rules! object {
     (
@@ -131,33 +108,29 @@ macro_rules! object {
                 pub const $field: &'static str = stringify!($field);
             )*
 
-            fn members() -> ::std::vec::Vec<$crate::framework::object::Member> {
-                ::std::vec![$(
-                    $crate::framework::object::Member::from(
-                        $crate::framework::object::kind::$kind::build::<$fty>(stringify!($field), $desc)
-                            $( . $modifier ( $( $marg ),* ) )*
-                    )
-                ),*]
-            }
-
             /// The schema attributes, in declaration order.
             pub fn attributes() -> ::std::vec::Vec<$crate::framework::Attribute> {
-                $crate::framework::object::Member::attributes(Self::members())
+                <Self as $crate::framework::object::Object>::block().attributes
             }
 
             /// The nested blocks, in declaration order.
             pub fn blocks() -> ::std::vec::Vec<$crate::framework::NestedBlock> {
-                $crate::framework::object::Member::blocks(Self::members())
+                <Self as $crate::framework::object::Object>::block().blocks
             }
         }
 
         impl $crate::framework::object::Object for $name {
             fn block() -> $crate::framework::Block {
-                $crate::framework::Block {
-                    attributes: Self::attributes(),
-                    blocks: Self::blocks(),
-                    ..::std::default::Default::default()
-                }
+                #[allow(unused_mut)] // an object without fields
+                let mut block = $crate::framework::Block::default();
+                $(
+                    $crate::framework::object::Member::add_to(
+                        $crate::framework::object::kind::$kind::build::<$fty>(stringify!($field), $desc)
+                            $( . $modifier ( $( $marg ),* ) )*,
+                        &mut block,
+                    );
+                )*
+                block
             }
         }
 

@@ -129,23 +129,32 @@ impl<F: Fn(&mut Formatter<'_>) -> fmt::Result> Debug for Fmt<F> {
     }
 }
 
-/// `Debug` (values as shapes) and `redacted(block)` (values against the schema block of
-/// the resource the request or result belongs to) for a type with value and byte fields.
+/// One field of a request or result as its `Debug` shows it: a `value` by [`Shown`], `bytes`
+/// by their size, anything `plain` by its own `Debug`.
+macro_rules! shown {
+    (value, $field:expr, $block:expr) => {
+        &Shown(&$field, $block)
+    };
+    (bytes, $field:expr, $block:expr) => {
+        &Bytes(&$field)
+    };
+    (plain, $field:expr, $block:expr) => {
+        &$field
+    };
+}
+
+/// `Debug` for a request or result type, its fields in the order given, each [`shown!`] as
+/// tagged; with `redacted`, also `redacted(block)`: its values against the schema block of
+/// the type the request or result belongs to.
 macro_rules! redacting_debug {
-    ($t:ident { values: [$($v:ident),*], bytes: [$($b:ident),*], other: [$($o:ident),*] }) => {
+    ($t:ident { $($field:ident: $how:ident),* $(,)? }) => {
         impl $t {
+            // A type without `value` fields never looks at the block.
+            #[allow(unused_variables)]
             fn debug_with(&self, block: Option<&Block>, f: &mut Formatter<'_>) -> fmt::Result {
                 f.debug_struct(stringify!($t))
-                    $( .field(stringify!($v), &Shown(&self.$v, block)) )*
-                    $( .field(stringify!($b), &Bytes(&self.$b)) )*
-                    $( .field(stringify!($o), &self.$o) )*
+                    $( .field(stringify!($field), shown!($how, self.$field, block)) )*
                     .finish()
-            }
-
-            /// `Debug` with the values shown against `block`, the schema they belong to:
-            /// attributes marked sensitive are hidden, everything else is in clear.
-            pub fn redacted<'a>(&'a self, block: &'a Block) -> impl Debug + 'a {
-                Fmt(move |f: &mut Formatter<'_>| self.debug_with(Some(block), f))
             }
         }
 
@@ -155,63 +164,65 @@ macro_rules! redacting_debug {
             }
         }
     };
+    (redacted $t:ident { $($field:ident: $how:ident),* $(,)? }) => {
+        redacting_debug!($t { $($field: $how),* });
+
+        impl $t {
+            /// `Debug` with the values shown against `block`, the schema they belong to:
+            /// attributes marked sensitive are hidden, everything else is in clear.
+            pub fn redacted<'a>(&'a self, block: &'a Block) -> impl Debug + 'a {
+                Fmt(move |f: &mut Formatter<'_>| self.debug_with(Some(block), f))
+            }
+        }
+    };
 }
 
-redacting_debug!(PlanRequest {
-    values: [prior, proposed, config],
-    bytes: [prior_private],
-    other: []
+redacting_debug!(redacted PlanRequest {
+    prior: value,
+    proposed: value,
+    config: value,
+    prior_private: bytes,
 });
-redacting_debug!(ApplyRequest {
-    values: [prior, planned, config],
-    bytes: [planned_private],
-    other: []
+redacting_debug!(redacted ApplyRequest {
+    prior: value,
+    planned: value,
+    config: value,
+    planned_private: bytes,
 });
-redacting_debug!(Outcome {
-    values: [state],
-    bytes: [private],
-    other: [diagnostics, identity]
+redacting_debug!(redacted Outcome {
+    state: value,
+    private: bytes,
+    diagnostics: plain,
+    identity: plain,
 });
-redacting_debug!(Plan {
-    values: [planned],
-    bytes: [private],
-    other: [requires_replace, diagnostics, identity]
+redacting_debug!(redacted Plan {
+    planned: value,
+    private: bytes,
+    requires_replace: plain,
+    diagnostics: plain,
+    identity: plain,
 });
-redacting_debug!(Opened {
-    values: [result],
-    bytes: [private],
-    other: [renew_at, diagnostics]
+redacting_debug!(redacted Opened {
+    result: value,
+    private: bytes,
+    renew_at: plain,
+    diagnostics: plain,
 });
-
-impl Debug for Renewed {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Renewed")
-            .field("private", &Bytes(&self.private))
-            .field("renew_at", &self.renew_at)
-            .field("diagnostics", &self.diagnostics)
-            .finish()
-    }
-}
-
-impl Debug for Imported {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Imported")
-            .field("state", &self.state)
-            .field("private", &Bytes(&self.private))
-            .field("diagnostics", &self.diagnostics)
-            .field("identity", &self.identity)
-            .finish()
-    }
-}
-
-impl Debug for RawState {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RawState")
-            .field("json", &Bytes(&self.json))
-            .field("flatmap", &self.flatmap)
-            .finish()
-    }
-}
+redacting_debug!(Renewed {
+    private: bytes,
+    renew_at: plain,
+    diagnostics: plain,
+});
+redacting_debug!(Imported {
+    state: plain,
+    private: bytes,
+    diagnostics: plain,
+    identity: plain,
+});
+redacting_debug!(RawState {
+    json: bytes,
+    flatmap: plain,
+});
 
 #[cfg(test)]
 #[path = "redact_tests.rs"]

@@ -1,16 +1,13 @@
 //! Data sources: validation, and a read whose error yields no state at all.
 
-use super::{Engine, with_read_only};
+use super::{Engine, unless_errors, validate};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::value::Value;
 
 impl Engine {
     /// Validates a data source's configuration.
     pub async fn validate_data_source(&self, name: &str, config: &Value) -> Diagnostics {
-        match self.data_source(name) {
-            Ok(d) => with_read_only(&d.schema, config, d.imp.validate(config).await),
-            Err(d) => d,
-        }
+        validate(self.data_source(name), config).await
     }
 
     /// Reads a data source; an error yields no state at all (never a partial object).
@@ -19,15 +16,9 @@ impl Engine {
         name: &str,
         config: Value,
     ) -> (Option<Value>, Diagnostics) {
-        let ds = match self.data_source(name) {
-            Ok(d) => d,
-            Err(d) => return (None, d),
-        };
-        let (state, d) = ds.imp.read(&self.ctx(), config).await;
-        if d.has_errors() {
-            (None, d)
-        } else {
-            (Some(state), d)
+        match self.data_source(name) {
+            Ok(ds) => unless_errors(ds.imp.read(&self.ctx(), config).await),
+            Err(d) => (None, d),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Ephemeral resources: validate, open (an error yields no result), renew and close.
 
-use super::{Engine, with_read_only};
+use super::{Engine, validate};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::{Ctx, Opened, Renewed};
 use crate::framework::value::Value;
@@ -8,20 +8,14 @@ use crate::framework::value::Value;
 impl Engine {
     /// Validates an ephemeral resource's configuration.
     pub async fn validate_ephemeral(&self, name: &str, config: &Value) -> Diagnostics {
-        match self.ephemeral_resource(name) {
-            Ok(e) => with_read_only(&e.schema, config, e.imp.validate(config).await),
-            Err(d) => d,
-        }
+        validate(self.ephemeral_resource(name), config).await
     }
 
     /// Opens an ephemeral resource; an error yields no result at all.
     pub async fn open_ephemeral(&self, name: &str, config: Value) -> Opened {
         let mut opened = match self.ephemeral_resource(name) {
             Ok(e) => e.imp.open(&self.ctx(), config).await,
-            Err(diagnostics) => Opened {
-                diagnostics,
-                ..Opened::default()
-            },
+            Err(d) => d.into(),
         };
         if opened.diagnostics.has_errors() {
             opened.result = Value::Null;
@@ -33,10 +27,7 @@ impl Engine {
     pub async fn renew_ephemeral(&self, name: &str, private: Vec<u8>) -> Renewed {
         match self.ephemeral_resource(name) {
             Ok(e) => e.imp.renew(&self.ctx(), private).await,
-            Err(diagnostics) => Renewed {
-                diagnostics,
-                ..Renewed::default()
-            },
+            Err(d) => d.into(),
         }
     }
 

@@ -1,7 +1,7 @@
 //! List resources (`terraform query`): validation, and results paired with the identity the
 //! managed resource of the same name derives from them.
 
-use super::{Engine, unknown_type, with_read_only};
+use super::{Engine, unknown_type, validate};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::provider::{ListItem, ListRequest};
 use crate::framework::value::Value;
@@ -18,10 +18,7 @@ pub struct Listed {
 impl Engine {
     /// Validates a list resource's `config` block.
     pub async fn validate_list(&self, name: &str, config: &Value) -> Diagnostics {
-        match self.list_resource(name) {
-            Ok(l) => with_read_only(&l.schema, config, l.imp.validate(config).await),
-            Err(d) => d,
-        }
+        validate(self.list_resource(name), config).await
     }
 
     /// Lists objects for `terraform query`: at most `limit`, each with the identity the

@@ -4,7 +4,9 @@
 use super::Engine;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::identity::IdentitySchema;
-use crate::framework::provider::{DataSource, EphemeralResource, ListResource, Provider, Resource};
+use crate::framework::provider::{
+    DataSource, EphemeralResource, ListResource, Provider, Resource, Served,
+};
 use crate::framework::schema::Schema;
 use crate::framework::types::Type;
 use std::collections::BTreeMap;
@@ -30,6 +32,18 @@ impl<T: ?Sized> Kind<T> {
 
 /// Full type name (`<provider>_<name>`) → kind.
 pub type Registry<T> = BTreeMap<String, Kind<T>>;
+
+/// The registry of `kinds`, each under `<prefix>_<name>`.
+pub(super) fn registry<T: ?Sized + Served>(prefix: &str, kinds: Vec<Arc<T>>) -> Registry<T> {
+    kinds
+        .into_iter()
+        .map(|k| {
+            let name = format!("{prefix}_{}", k.name());
+            let schema = k.schema();
+            (name, Kind::new(k, schema))
+        })
+        .collect()
+}
 
 impl Engine {
     /// The provider block's schema and type.

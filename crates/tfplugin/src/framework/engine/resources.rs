@@ -1,7 +1,7 @@
 //! Managed resources: validation, read, plan (with the create baseline), apply and import,
 //! each filling in the identity the resource declares.
 
-use super::{Engine, with_read_only};
+use super::{Engine, validate};
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::provider::{ApplyRequest, Outcome, Plan, PlanRequest};
 use crate::framework::schema::Schema;
@@ -28,25 +28,24 @@ impl Engine {
         }
     }
 
+    /// `out` with its identity filled in (see [`Engine::with_identity`]).
+    fn identified(&self, name: &str, mut out: Outcome) -> Outcome {
+        self.with_identity(name, &mut out.identity, &out.state);
+        out
+    }
+
     /// Validates a resource's configuration.
     pub async fn validate_resource(&self, name: &str, config: &Value) -> Diagnostics {
-        match self.resource(name) {
-            Ok(r) => with_read_only(&r.schema, config, r.imp.validate(config).await),
-            Err(d) => d,
-        }
+        validate(self.resource(name), config).await
     }
 
     /// Refreshes a resource.
     pub async fn read_resource(&self, name: &str, state: Value, private: Vec<u8>) -> Outcome {
-        let mut out = match self.resource(name) {
+        let out = match self.resource(name) {
             Ok(r) => r.imp.read(&self.ctx(), state, private).await,
-            Err(diagnostics) => Outcome {
-                diagnostics,
-                ..Outcome::default()
-            },
+            Err(d) => d.into(),
         };
-        self.with_identity(name, &mut out.identity, &out.state.clone());
-        out
+        self.identified(name, out)
     }
 
     /// Plans a change. On create, the proposed value reaching the resource already has the
@@ -54,12 +53,7 @@ impl Engine {
     pub async fn plan_resource(&self, name: &str, mut req: PlanRequest) -> Plan {
         let r = match self.resource(name) {
             Ok(r) => r,
-            Err(diagnostics) => {
-                return Plan {
-                    diagnostics,
-                    ..Plan::default()
-                };
-            }
+            Err(d) => return d.into(),
         };
         let create = req.prior.is_null();
         if create && !req.proposed.is_null() {
@@ -68,22 +62,18 @@ impl Engine {
         let mut plan = r.imp.plan(&self.ctx(), req).await;
         if !create {
             // A create has no identity until apply; an update keeps the object's.
-            self.with_identity(name, &mut plan.identity, &plan.planned.clone());
+            self.with_identity(name, &mut plan.identity, &plan.planned);
         }
         plan
     }
 
     /// Applies a planned change (null planned: destroy).
     pub async fn apply_resource(&self, name: &str, req: ApplyRequest) -> Outcome {
-        let mut out = match self.resource(name) {
+        let out = match self.resource(name) {
             Ok(r) => r.imp.apply(&self.ctx(), req).await,
-            Err(diagnostics) => Outcome {
-                diagnostics,
-                ..Outcome::default()
-            },
+            Err(d) => d.into(),
         };
-        self.with_identity(name, &mut out.identity, &out.state.clone());
-        out
+        self.identified(name, out)
     }
 
     /// Imports by ID, or by identity (`import { identity = { … } }`, Terraform 1.12+) when the
@@ -97,31 +87,22 @@ impl Engine {
     ) -> Imported {
         let r = match self.resource(name) {
             Ok(r) => r,
-            Err(diagnostics) => {
-                return Imported {
-                    diagnostics,
-                    ..Imported::default()
-                };
-            }
+            Err(d) => return d.into(),
         };
         let id = match (id.is_empty(), identity, self.identity_schema(name)) {
             (true, Some(identity), Some(schema)) => match schema.import_id(identity) {
                 Some(id) => id,
                 None => {
-                    return Imported {
-                        diagnostics: Diagnostic::error(
-                            "Invalid import identity",
-                            format!("The identity given for {name} has no usable value; set every attribute its identity requires."),
-                        )
-                        .into(),
-                        ..Imported::default()
-                    };
+                    return Diagnostics::from(Diagnostic::error(
+                        "Invalid import identity",
+                        format!("The identity given for {name} has no usable value; set every attribute its identity requires."),
+                    ))
+                    .into();
                 }
             },
             _ => id.to_string(),
         };
-        let mut out = r.imp.import(&self.ctx(), &id).await;
-        self.with_identity(name, &mut out.identity, &out.state.clone());
+        let out = self.identified(name, r.imp.import(&self.ctx(), &id).await);
         Imported {
             state: (!out.state.is_null()).then_some(out.state),
             private: out.private,

@@ -11,6 +11,7 @@ use crate::framework::diagnostics::Diagnostic;
 use crate::framework::path::AttributePath;
 use crate::framework::provider::{ApplyRequest, Outcome, Plan, PlanRequest};
 use crate::framework::provider::{EphemeralResource, ListItem, ListRequest, ListResource, Opened};
+use crate::framework::schema::Schema;
 use crate::framework::typed::field;
 use crate::framework::types::Type;
 use crate::framework::{

@@ -1,11 +1,13 @@
 //! The upgrade path for stored state and stored identities: flatmap refused, the
 //! resource's own `upgrade`, or a lenient decode as the current schema.
 
-use super::{Engine, unknown_type};
+use super::{Engine, unknown_type, unless_errors};
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::json::{self, ObjectMode};
 use crate::framework::path::AttributePath;
+use crate::framework::types::Type;
 use crate::framework::value::Value;
+use std::fmt::Display;
 
 /// State as Terraform stored it, before any decoding.
 #[derive(Clone, Default)]
@@ -43,37 +45,26 @@ impl Engine {
                 .into(),
             );
         }
-        let parsed: serde_json::Value = match serde_json::from_slice(&raw.json) {
+        let parsed = match parse_stored(
+            &raw.json,
+            INVALID_STATE,
+            "The state of this resource is not valid JSON",
+        ) {
             Ok(j) => j,
-            Err(e) => {
-                let d = Diagnostic::error(
-                    "Invalid stored state",
-                    format!("The state of this resource is not valid JSON: {e}."),
-                );
-                return (None, d.into());
-            }
+            Err(d) => return (None, d),
         };
-        let (value, d) = match r.imp.upgrade(version, &parsed).await {
+        unless_errors(match r.imp.upgrade(version, &parsed).await {
             Some(done) => done,
-            None => {
-                match json::from_json(&parsed, &r.ty, ObjectMode::Lenient, &AttributePath::root()) {
-                    Ok(v) => (v, Diagnostics::new()),
-                    Err(e) => (
-                        Value::Null,
-                        Diagnostic::error(
-                            "Invalid stored state",
-                            format!("The stored state does not match the schema: {e}."),
-                        )
-                        .into(),
-                    ),
-                }
-            }
-        };
-        if d.has_errors() {
-            (None, d)
-        } else {
-            (Some(value), d)
-        }
+            None => match decode_stored(
+                &parsed,
+                &r.ty,
+                INVALID_STATE,
+                "The stored state does not match the schema",
+            ) {
+                Ok(v) => (v, Diagnostics::new()),
+                Err(d) => (Value::Null, d),
+            },
+        })
     }
 
     /// Brings a stored identity to the current identity schema (decoded leniently).
@@ -81,27 +72,53 @@ impl Engine {
         let Some(schema) = self.identity_schema(name) else {
             return (None, unknown_type("resource identity", name));
         };
-        let parsed: serde_json::Value = match serde_json::from_slice(&raw.json) {
-            Ok(j) => j,
-            Err(e) => {
-                let d = Diagnostic::error(
-                    "Invalid stored identity",
-                    format!("The stored identity of this resource is not valid JSON: {e}."),
-                );
-                return (None, d.into());
-            }
-        };
-        let ty = schema.implied_type();
-        match json::from_json(&parsed, &ty, ObjectMode::Lenient, &AttributePath::root()) {
+        let decoded = parse_stored(
+            &raw.json,
+            INVALID_IDENTITY,
+            "The stored identity of this resource is not valid JSON",
+        )
+        .and_then(|parsed| {
+            decode_stored(
+                &parsed,
+                &schema.implied_type(),
+                INVALID_IDENTITY,
+                "The stored identity does not match the identity schema",
+            )
+        });
+        match decoded {
             Ok(v) => (Some(v), Diagnostics::new()),
-            Err(e) => (
-                None,
-                Diagnostic::error(
-                    "Invalid stored identity",
-                    format!("The stored identity does not match the identity schema: {e}."),
-                )
-                .into(),
-            ),
+            Err(d) => (None, d),
         }
     }
+}
+
+// The summaries of errors about stored state and stored identities.
+const INVALID_STATE: &str = "Invalid stored state";
+const INVALID_IDENTITY: &str = "Invalid stored identity";
+
+/// Stored JSON (state or an identity), parsed; bytes that are not JSON are an error
+/// `summary`, its detail `not_json` and the parser's error.
+fn parse_stored(
+    json: &[u8],
+    summary: &str,
+    not_json: &str,
+) -> Result<serde_json::Value, Diagnostics> {
+    serde_json::from_slice(json).map_err(|e| stored_error(summary, not_json, e))
+}
+
+/// Parsed stored JSON decoded leniently as `ty` (attributes it lacks are dropped, missing
+/// ones are null); JSON that does not fit is an error `summary`, its detail `mismatch` and
+/// the decoder's error.
+fn decode_stored(
+    parsed: &serde_json::Value,
+    ty: &Type,
+    summary: &str,
+    mismatch: &str,
+) -> Result<Value, Diagnostics> {
+    json::from_json(parsed, ty, ObjectMode::Lenient, &AttributePath::root())
+        .map_err(|e| stored_error(summary, mismatch, e))
+}
+
+fn stored_error(summary: &str, detail: &str, cause: impl Display) -> Diagnostics {
+    Diagnostic::error(summary, format!("{detail}: {cause}.")).into()
 }

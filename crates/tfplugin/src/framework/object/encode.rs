@@ -10,6 +10,7 @@ use crate::framework::types::Type;
 use crate::framework::value::Value;
 use std::collections::BTreeMap;
 use std::ops::{Deref, DerefMut};
+
 /// The cty type a Rust type is encoded as.
 pub trait CtyType {
     /// The type.
@@ -22,26 +23,30 @@ pub trait ToValue {
     fn to_value(&self) -> Value;
 }
 
-impl CtyType for String {
-    fn cty() -> Type {
-        Type::String
-    }
+/// The primitives: the cty type of each, and how its value is built.
+macro_rules! primitives {
+    ($($t:ty: $cty:ident, |$v:ident| $to_value:expr;)*) => {$(
+        impl CtyType for $t {
+            fn cty() -> Type {
+                Type::$cty
+            }
+        }
+        impl ToValue for $t {
+            fn to_value(&self) -> Value {
+                let $v = self;
+                $to_value
+            }
+        }
+    )*};
 }
-impl CtyType for bool {
-    fn cty() -> Type {
-        Type::Bool
-    }
+
+primitives! {
+    String: String, |s| Value::String(s.clone());
+    bool: Bool, |b| Value::Bool(*b);
+    i64: Number, |i| Value::int(*i);
+    Number: Number, |n| Value::Number(n.clone());
 }
-impl CtyType for i64 {
-    fn cty() -> Type {
-        Type::Number
-    }
-}
-impl CtyType for Number {
-    fn cty() -> Type {
-        Type::Number
-    }
-}
+
 impl<T: CtyType> CtyType for Option<T> {
     fn cty() -> Type {
         T::cty()
@@ -63,26 +68,6 @@ impl<T: CtyType> CtyType for BTreeMap<String, T> {
     }
 }
 
-impl ToValue for String {
-    fn to_value(&self) -> Value {
-        Value::String(self.clone())
-    }
-}
-impl ToValue for bool {
-    fn to_value(&self) -> Value {
-        Value::Bool(*self)
-    }
-}
-impl ToValue for i64 {
-    fn to_value(&self) -> Value {
-        Value::int(*self)
-    }
-}
-impl ToValue for Number {
-    fn to_value(&self) -> Value {
-        Value::Number(self.clone())
-    }
-}
 /// `None` is null.
 impl<T: ToValue> ToValue for Option<T> {
     fn to_value(&self) -> Value {
