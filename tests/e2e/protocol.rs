@@ -5,9 +5,7 @@
 use crate::support::provider_binary;
 use base64::Engine;
 use hyper_util::rt::TokioIo;
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, SignatureScheme};
+use rustls::pki_types::{CertificateDer, ServerName};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -84,58 +82,9 @@ fn start_with(client_cert_pem: Option<&str>, env: &[(&str, &str)]) -> Plugin {
     }
 }
 
-/// Accepts exactly the certificate from the handshake line, as go-plugin does.
-#[derive(Debug)]
-struct PinnedServer(Vec<u8>, Arc<rustls::crypto::CryptoProvider>);
-
-impl ServerCertVerifier for PinnedServer {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        _: &[CertificateDer<'_>],
-        _: &ServerName<'_>,
-        _: &[u8],
-        _: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        if end_entity.as_ref() == self.0.as_slice() {
-            Ok(ServerCertVerified::assertion())
-        } else {
-            Err(rustls::Error::General(
-                "server cert does not match the handshake".into(),
-            ))
-        }
-    }
-    fn verify_tls12_signature(
-        &self,
-        m: &[u8],
-        c: &CertificateDer<'_>,
-        d: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(m, c, d, &self.1.signature_verification_algorithms)
-    }
-    fn verify_tls13_signature(
-        &self,
-        m: &[u8],
-        c: &CertificateDer<'_>,
-        d: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(m, c, d, &self.1.signature_verification_algorithms)
-    }
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.1.signature_verification_algorithms.supported_schemes()
-    }
-}
-
 async fn connect(p: &Plugin, id: &ClientIdentity) -> Result<Channel, tonic::transport::Error> {
     assert_eq!(p.network, "unix");
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut cfg = rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .expect("versions")
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(PinnedServer(p.server_cert.clone(), provider)))
-        .with_client_cert_resolver(id.resolver());
-    cfg.alpn_protocols = vec![b"h2".to_vec()];
+    let cfg = id.client_config(CertificateDer::from(p.server_cert.clone()));
     let connector = tokio_rustls::TlsConnector::from(Arc::new(cfg));
     let path = p.address.clone();
     Endpoint::try_from("http://localhost")?

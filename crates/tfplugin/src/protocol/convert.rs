@@ -1,9 +1,10 @@
 //! Conversions between framework types and tfplugin5 messages, in one place:
-//! schemas, diagnostics, attribute paths and `DynamicValue`s. Every function
+//! schemas, diagnostics, attribute paths, raw state and `DynamicValue`s. Every function
 //! here is total: bad input becomes a diagnostic, never a panic.
 
 use super::proto::tfplugin5 as pb;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::framework::engine::RawState;
 use crate::framework::identity::IdentitySchema;
 use crate::framework::path::{AttributePath, Step};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
@@ -133,6 +134,17 @@ impl From<&pb::AttributePath> for AttributePath {
                 })
                 .collect(),
         )
+    }
+}
+
+/// Stored state (or identity) as Terraform sent it; absent, it is empty.
+impl From<Option<pb::RawState>> for RawState {
+    fn from(raw: Option<pb::RawState>) -> RawState {
+        let raw = raw.unwrap_or_default();
+        RawState {
+            flatmap: !raw.flatmap.is_empty(),
+            json: raw.json,
+        }
     }
 }
 

@@ -1,9 +1,11 @@
-//! What every RPC handler shares: running the body with panics turned into an error
-//! diagnostic, putting diagnostics into any response message, and the decode/lookup/encode
-//! steps that end a handler early with a diagnostic.
+//! What every RPC handler shares: running it with panics turned into an error
+//! diagnostic, putting diagnostics into any response message, the lookup/decode/encode
+//! steps that end a handler early with a diagnostic, and the whole of the RPCs that
+//! only check a configuration.
 
-use super::convert::{diagnostics, encode_value};
+use super::convert::{decode_value, diagnostics, encode_value};
 use super::proto::tfplugin5 as pb;
+use crate::framework::engine::Kind;
 use crate::framework::{Diagnostic, Diagnostics, Type, Value};
 use futures::FutureExt;
 use std::future::Future;
@@ -54,7 +56,7 @@ has_diagnostics!(
     pb::validate_list_resource_config::Response,
 );
 
-/// Runs one RPC body: logs it, and turns a panic into an error diagnostic.
+/// Runs one RPC handler: logs it, and turns a panic into an error diagnostic.
 pub(super) async fn guarded<R, F>(rpc: &'static str, body: F) -> Result<Response<R>, Status>
 where
     R: HasDiagnostics,
@@ -95,11 +97,75 @@ macro_rules! decode_or_return {
     };
 }
 
-macro_rules! lookup_or_return {
+/// The value, or an early return of the response carrying the diagnostics.
+macro_rules! or_return {
     ($e:expr) => {
         match $e {
             Ok(v) => v,
             Err(d) => return $crate::protocol::guard::HasDiagnostics::from_diagnostics(&d),
+        }
+    };
+}
+
+/// A kind looked up by type name and a request value (the request's `Option<DynamicValue>`
+/// field) decoded against its type, or an early return of the response carrying the
+/// diagnostics: how most handlers begin.
+macro_rules! lookup_and_decode {
+    ($kind:expr, $dv:expr, $what:expr) => {
+        $crate::protocol::guard::or_return!($crate::protocol::guard::kind_and_value(
+            $kind,
+            $dv.as_ref(),
+            $what
+        ))
+    };
+}
+
+/// A registered kind (the result of its lookup by type name) with a request value decoded
+/// against its type.
+pub(super) fn kind_and_value<'e, T: ?Sized>(
+    kind: Result<&'e Kind<T>, Diagnostics>,
+    dv: Option<&pb::DynamicValue>,
+    what: &str,
+) -> Result<(&'e Kind<T>, Value), Diagnostics> {
+    let kind = kind?;
+    Ok((kind, decode_value(dv, &kind.ty, what)?))
+}
+
+/// The RPCs that take one configuration and answer with diagnostics alone (the "validate
+/// configuration" RPCs and `Configure`): the configuration decoded against the kind's type,
+/// then handed to `check`, whose diagnostics are the response.
+pub(super) async fn config_diagnostics<R: HasDiagnostics, T: ?Sized>(
+    kind: Result<&Kind<T>, Diagnostics>,
+    config: Option<&pb::DynamicValue>,
+    what: &str,
+    check: impl AsyncFnOnce(&Value) -> Diagnostics,
+) -> R {
+    match kind_and_value(kind, config, what) {
+        Ok((_, config)) => R::from_diagnostics(&check(&config).await),
+        Err(d) => R::from_diagnostics(&d),
+    }
+}
+
+/// Defines the handler of a "validate configuration" RPC (`$msg` names its messages): the
+/// kind is found with `Engine::$lookup`, the configuration decoded against its type (as
+/// `$what`), and the response carries what `Engine::$check` finds, passed through `$then`
+/// when given.
+macro_rules! validate_rpc {
+    ($handler:ident($msg:ident): $lookup:ident, $check:ident, $what:expr) => {
+        $crate::protocol::guard::validate_rpc!(
+            $handler($msg): $lookup, $check, $what, std::convert::identity
+        );
+    };
+    ($handler:ident($msg:ident): $lookup:ident, $check:ident, $what:expr, $then:path) => {
+        pub(super) async fn $handler(
+            engine: &$crate::framework::engine::Engine,
+            req: $crate::protocol::proto::tfplugin5::$msg::Request,
+        ) -> $crate::protocol::proto::tfplugin5::$msg::Response {
+            let name = &req.type_name;
+            let check = async |config: &_| $then(engine.$check(name, config).await);
+            let kind = engine.$lookup(name);
+            $crate::protocol::guard::config_diagnostics(kind, req.config.as_ref(), $what, check)
+                .await
         }
     };
 }
@@ -119,4 +185,4 @@ pub(super) fn encode_into(
     }
 }
 
-pub(super) use {decode_or_return, lookup_or_return};
+pub(super) use {decode_or_return, lookup_and_decode, or_return, validate_rpc};

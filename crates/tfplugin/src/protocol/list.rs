@@ -2,12 +2,13 @@
 //! (Terraform 1.14 and later). The engine finds the objects; this converts them to events.
 
 use super::convert::diagnostics;
-use super::guard::{HasDiagnostics, decode_or_return, encode_into, guarded, lookup_or_return};
+use super::guard::{HasDiagnostics, encode_into, lookup_and_decode, or_return, validate_rpc};
 use super::proto::tfplugin5 as pb;
 use crate::framework::engine::Engine;
 use crate::framework::path::Step;
 use crate::framework::{AttributePath, Diagnostics, ListRequest};
-use tonic::{Response, Status};
+
+const CONFIG: &str = "list configuration";
 
 /// The events of one `ListResource` call, collected before streaming; diagnostics that are
 /// not about one result travel in an event of their own.
@@ -38,71 +39,49 @@ impl ListEvents {
 }
 
 /// Runs one `ListResource` call.
-pub(super) async fn list(
-    engine: &Engine,
-    req: pb::list_resource::Request,
-) -> Result<Response<ListEvents>, Status> {
-    guarded("ListResource", async {
-        let l = lookup_or_return!(engine.list_resource(&req.type_name));
-        let config = decode_or_return!(req.config.as_ref(), &l.ty, "list configuration");
-        let object_ty = match engine.resource(&req.type_name) {
-            Ok(r) => r.ty.clone(),
-            Err(d) => return ListEvents::from_diagnostics(&d),
+pub(super) async fn list(engine: &Engine, req: pb::list_resource::Request) -> ListEvents {
+    let (_, config) = lookup_and_decode!(engine.list_resource(&req.type_name), req.config, CONFIG);
+    let object_ty = or_return!(engine.resource(&req.type_name)).ty.clone();
+    let Some(identity_ty) = engine
+        .identity_schema(&req.type_name)
+        .map(|i| i.implied_type())
+    else {
+        return ListEvents::default();
+    };
+    let list_req = ListRequest {
+        config,
+        include_resource_object: req.include_resource_object,
+        limit: req.limit,
+    };
+    let (found, mut d): (_, Diagnostics) = engine.list(&req.type_name, list_req).await;
+    let mut events = Vec::with_capacity(found.len());
+    for item in found {
+        let Some(identity) = encode_into(&mut d, &item.identity, &identity_ty, "identity") else {
+            continue;
         };
-        let Some(identity_ty) = engine
-            .identity_schema(&req.type_name)
-            .map(|i| i.implied_type())
-        else {
-            return ListEvents::default();
-        };
-        let list_req = ListRequest {
-            config,
-            include_resource_object: req.include_resource_object,
-            limit: req.limit,
-        };
-        let (found, mut d): (_, Diagnostics) = engine.list(&req.type_name, list_req).await;
-        let mut events = Vec::with_capacity(found.len());
-        for item in found {
-            let Some(identity) = encode_into(&mut d, &item.identity, &identity_ty, "identity")
-            else {
-                continue;
-            };
-            let resource_object = item
-                .object
-                .as_ref()
-                .and_then(|o| encode_into(&mut d, o, &object_ty, "resource object"));
-            events.push(pb::list_resource::Event {
-                identity: Some(pb::ResourceIdentityData {
-                    identity_data: Some(identity),
-                }),
-                display_name: item.display_name,
-                resource_object,
-                diagnostic: vec![],
-            });
-        }
-        ListEvents {
-            events,
-            diagnostics: diagnostics(&d),
-        }
-    })
-    .await
+        let resource_object = item
+            .object
+            .as_ref()
+            .and_then(|o| encode_into(&mut d, o, &object_ty, "resource object"));
+        events.push(pb::list_resource::Event {
+            identity: Some(pb::ResourceIdentityData {
+                identity_data: Some(identity),
+            }),
+            display_name: item.display_name,
+            resource_object,
+            diagnostic: vec![],
+        });
+    }
+    ListEvents {
+        events,
+        diagnostics: diagnostics(&d),
+    }
 }
 
-/// Runs one `ValidateListResourceConfig` call.
-pub(super) async fn validate(
-    engine: &Engine,
-    req: pb::validate_list_resource_config::Request,
-) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
-    guarded("ValidateListResourceConfig", async {
-        let l = lookup_or_return!(engine.list_resource(&req.type_name));
-        let config = decode_or_return!(req.config.as_ref(), &l.ty, "list configuration");
-        let d = engine.validate_list(&req.type_name, &config).await;
-        pb::validate_list_resource_config::Response {
-            diagnostics: diagnostics(&under_config_block(d)),
-        }
-    })
-    .await
-}
+// `ValidateListResourceConfig`.
+validate_rpc!(
+    validate(validate_list_resource_config): list_resource, validate_list, CONFIG, under_config_block
+);
 
 /// Puts validation diagnostics under the `config` block. Terraform (1.14, 1.15) resolves
 /// them against the whole `list` block, in which the provider's configuration is the nested

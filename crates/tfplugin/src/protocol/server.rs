@@ -1,6 +1,6 @@
-//! The tfplugin5 `Provider` service: the service struct and the trait impl, which hands
-//! each RPC to its family's module (provider-level, resources, identity, data sources,
-//! ephemeral and list resources). Each handler is the same short shape:
+//! The tfplugin5 `Provider` service: the service struct and the trait impl, a table that
+//! hands each RPC to its family's module (provider-level, resources, identity, data
+//! sources, ephemeral and list resources). Each handler is the same short shape:
 //! look up the type and schema, decode the request values, call the
 //! engine, encode the result; policy lives in the engine. Panics inside a handler become an error
 //! diagnostic (the plugin keeps serving); `Stop` cancels in-flight work but
@@ -12,6 +12,8 @@ mod identity;
 mod provider;
 mod resources;
 
+use super::guard::guarded;
+use super::list;
 use super::proto::tfplugin5 as pb;
 use crate::framework::engine::Engine;
 use crate::framework::provider::Provider;
@@ -33,191 +35,74 @@ impl ProviderService {
     }
 }
 
-#[tonic::async_trait]
-impl Rpc for ProviderService {
-    async fn get_metadata(
-        &self,
-        _req: Request<pb::get_metadata::Request>,
-    ) -> Result<Response<pb::get_metadata::Response>, Status> {
-        provider::get_metadata(&self.engine).await
-    }
+/// The trait impl. Each listed RPC goes to its handler, `handler(&engine, request)`, run
+/// under [`guarded`] with its tfplugin5 name for the logs; `ListResource` streams what its
+/// handler collected, and `CallFunction` and `Stop` answer directly.
+macro_rules! rpcs {
+    ($($method:ident($msg:ident) => $rpc:literal, $handler:path;)*) => {
+        #[tonic::async_trait]
+        impl Rpc for ProviderService {
+            $(async fn $method(
+                &self,
+                req: Request<pb::$msg::Request>,
+            ) -> Result<Response<pb::$msg::Response>, Status> {
+                guarded($rpc, $handler(&self.engine, req.into_inner())).await
+            })*
 
-    async fn get_schema(
-        &self,
-        _req: Request<pb::get_provider_schema::Request>,
-    ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
-        provider::get_schema(&self.engine).await
-    }
+            type ListResourceStream =
+                futures::stream::BoxStream<'static, Result<pb::list_resource::Event, Status>>;
 
-    async fn prepare_provider_config(
-        &self,
-        req: Request<pb::prepare_provider_config::Request>,
-    ) -> Result<Response<pb::prepare_provider_config::Response>, Status> {
-        provider::prepare_config(&self.engine, req.into_inner()).await
-    }
+            async fn list_resource(
+                &self,
+                req: Request<pb::list_resource::Request>,
+            ) -> Result<Response<Self::ListResourceStream>, Status> {
+                let list = list::list(&self.engine, req.into_inner());
+                let events = guarded("ListResource", list).await?.into_inner().into_events();
+                Ok(Response::new(Box::pin(futures::stream::iter(
+                    events.into_iter().map(Ok),
+                ))))
+            }
 
-    async fn validate_resource_type_config(
-        &self,
-        req: Request<pb::validate_resource_type_config::Request>,
-    ) -> Result<Response<pb::validate_resource_type_config::Response>, Status> {
-        resources::validate(&self.engine, req.into_inner()).await
-    }
+            async fn call_function(
+                &self,
+                req: Request<pb::call_function::Request>,
+            ) -> Result<Response<pb::call_function::Response>, Status> {
+                provider::call_function(req.into_inner().name)
+            }
 
-    async fn validate_data_source_config(
-        &self,
-        req: Request<pb::validate_data_source_config::Request>,
-    ) -> Result<Response<pb::validate_data_source_config::Response>, Status> {
-        data_sources::validate(&self.engine, req.into_inner()).await
-    }
+            async fn stop(
+                &self,
+                _req: Request<pb::stop::Request>,
+            ) -> Result<Response<pb::stop::Response>, Status> {
+                provider::stop(&self.engine)
+            }
+        }
+    };
+}
 
-    async fn upgrade_resource_state(
-        &self,
-        req: Request<pb::upgrade_resource_state::Request>,
-    ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
-        resources::upgrade_state(&self.engine, req.into_inner()).await
-    }
-
-    async fn configure(
-        &self,
-        req: Request<pb::configure::Request>,
-    ) -> Result<Response<pb::configure::Response>, Status> {
-        provider::configure(&self.engine, req.into_inner()).await
-    }
-
-    async fn read_resource(
-        &self,
-        req: Request<pb::read_resource::Request>,
-    ) -> Result<Response<pb::read_resource::Response>, Status> {
-        resources::read(&self.engine, req.into_inner()).await
-    }
-
-    async fn plan_resource_change(
-        &self,
-        req: Request<pb::plan_resource_change::Request>,
-    ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
-        resources::plan(&self.engine, req.into_inner()).await
-    }
-
-    async fn apply_resource_change(
-        &self,
-        req: Request<pb::apply_resource_change::Request>,
-    ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
-        resources::apply(&self.engine, req.into_inner()).await
-    }
-
-    async fn import_resource_state(
-        &self,
-        req: Request<pb::import_resource_state::Request>,
-    ) -> Result<Response<pb::import_resource_state::Response>, Status> {
-        resources::import(&self.engine, req.into_inner()).await
-    }
-
-    async fn move_resource_state(
-        &self,
-        _req: Request<pb::move_resource_state::Request>,
-    ) -> Result<Response<pb::move_resource_state::Response>, Status> {
-        resources::move_state().await
-    }
-
-    async fn generate_resource_config(
-        &self,
-        req: Request<pb::generate_resource_config::Request>,
-    ) -> Result<Response<pb::generate_resource_config::Response>, Status> {
-        resources::generate_config(&self.engine, req.into_inner()).await
-    }
-
-    async fn read_data_source(
-        &self,
-        req: Request<pb::read_data_source::Request>,
-    ) -> Result<Response<pb::read_data_source::Response>, Status> {
-        data_sources::read(&self.engine, req.into_inner()).await
-    }
-
-    async fn validate_ephemeral_resource_config(
-        &self,
-        req: Request<pb::validate_ephemeral_resource_config::Request>,
-    ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
-        ephemeral::validate(&self.engine, req.into_inner()).await
-    }
-
-    async fn open_ephemeral_resource(
-        &self,
-        req: Request<pb::open_ephemeral_resource::Request>,
-    ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
-        ephemeral::open(&self.engine, req.into_inner()).await
-    }
-
-    async fn renew_ephemeral_resource(
-        &self,
-        req: Request<pb::renew_ephemeral_resource::Request>,
-    ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
-        ephemeral::renew(&self.engine, req.into_inner()).await
-    }
-
-    async fn close_ephemeral_resource(
-        &self,
-        req: Request<pb::close_ephemeral_resource::Request>,
-    ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
-        ephemeral::close(&self.engine, req.into_inner()).await
-    }
-
-    type ListResourceStream =
-        futures::stream::BoxStream<'static, Result<pb::list_resource::Event, Status>>;
-
-    async fn list_resource(
-        &self,
-        req: Request<pb::list_resource::Request>,
-    ) -> Result<Response<Self::ListResourceStream>, Status> {
-        let events = super::list::list(&self.engine, req.into_inner())
-            .await?
-            .into_inner()
-            .into_events();
-        Ok(Response::new(Box::pin(futures::stream::iter(
-            events.into_iter().map(Ok),
-        ))))
-    }
-
-    async fn validate_list_resource_config(
-        &self,
-        req: Request<pb::validate_list_resource_config::Request>,
-    ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
-        super::list::validate(&self.engine, req.into_inner()).await
-    }
-
-    async fn get_resource_identity_schemas(
-        &self,
-        _req: Request<pb::get_resource_identity_schemas::Request>,
-    ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
-        identity::schemas(&self.engine).await
-    }
-
-    async fn upgrade_resource_identity(
-        &self,
-        req: Request<pb::upgrade_resource_identity::Request>,
-    ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
-        identity::upgrade(&self.engine, req.into_inner()).await
-    }
-
-    async fn get_functions(
-        &self,
-        _req: Request<pb::get_functions::Request>,
-    ) -> Result<Response<pb::get_functions::Response>, Status> {
-        provider::get_functions().await
-    }
-
-    async fn call_function(
-        &self,
-        req: Request<pb::call_function::Request>,
-    ) -> Result<Response<pb::call_function::Response>, Status> {
-        provider::call_function(req.into_inner().name)
-    }
-
-    async fn stop(
-        &self,
-        _req: Request<pb::stop::Request>,
-    ) -> Result<Response<pb::stop::Response>, Status> {
-        provider::stop(&self.engine)
-    }
+rpcs! {
+    get_metadata(get_metadata) => "GetMetadata", provider::get_metadata;
+    get_schema(get_provider_schema) => "GetSchema", provider::get_schema;
+    prepare_provider_config(prepare_provider_config) => "PrepareProviderConfig", provider::prepare_config;
+    configure(configure) => "Configure", provider::configure;
+    get_functions(get_functions) => "GetFunctions", provider::get_functions;
+    validate_resource_type_config(validate_resource_type_config) => "ValidateResourceTypeConfig", resources::validate;
+    upgrade_resource_state(upgrade_resource_state) => "UpgradeResourceState", resources::upgrade_state;
+    read_resource(read_resource) => "ReadResource", resources::read;
+    plan_resource_change(plan_resource_change) => "PlanResourceChange", resources::plan;
+    apply_resource_change(apply_resource_change) => "ApplyResourceChange", resources::apply;
+    import_resource_state(import_resource_state) => "ImportResourceState", resources::import;
+    move_resource_state(move_resource_state) => "MoveResourceState", resources::move_state;
+    generate_resource_config(generate_resource_config) => "GenerateResourceConfig", resources::generate_config;
+    get_resource_identity_schemas(get_resource_identity_schemas) => "GetResourceIdentitySchemas", identity::schemas;
+    upgrade_resource_identity(upgrade_resource_identity) => "UpgradeResourceIdentity", identity::upgrade;
+    validate_data_source_config(validate_data_source_config) => "ValidateDataSourceConfig", data_sources::validate;
+    read_data_source(read_data_source) => "ReadDataSource", data_sources::read;
+    validate_ephemeral_resource_config(validate_ephemeral_resource_config) => "ValidateEphemeralResourceConfig", ephemeral::validate;
+    open_ephemeral_resource(open_ephemeral_resource) => "OpenEphemeralResource", ephemeral::open;
+    renew_ephemeral_resource(renew_ephemeral_resource) => "RenewEphemeralResource", ephemeral::renew;
+    close_ephemeral_resource(close_ephemeral_resource) => "CloseEphemeralResource", ephemeral::close;
+    validate_list_resource_config(validate_list_resource_config) => "ValidateListResourceConfig", list::validate;
 }
 
 #[cfg(test)]

@@ -19,16 +19,11 @@ mod p521;
 #[cfg(any(test, feature = "test-client"))]
 pub mod test_client;
 
-use rustls::client::danger::HandshakeSignatureValid;
-use rustls::crypto::{
-    CryptoProvider, WebPkiSupportedAlgorithms, verify_tls12_signature, verify_tls13_signature,
-};
+use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
-use rustls::{
-    DigitallySignedStruct, DistinguishedName, Error as TlsError, ServerConfig, SignatureScheme,
-};
+use rustls::{DistinguishedName, Error as TlsError, ServerConfig, SignatureScheme};
 use std::sync::Arc;
 use webpki::ring as ring_algs;
 
@@ -62,6 +57,7 @@ impl std::fmt::Debug for ServerIdentity {
 /// SHA-256 as TLS 1.2 allows) — the same set aws-lc-rs offered for the keys
 /// Terraform uses. P-521/SHA-512 comes first, so it is the scheme a TLS 1.2
 /// client that takes the server's first preference (Go does) signs with.
+#[rustfmt::skip] // a table: one signature scheme a line
 pub static SIGNATURE_ALGORITHMS: WebPkiSupportedAlgorithms = WebPkiSupportedAlgorithms {
     all: &[
         p521::ECDSA_P521_SHA512,
@@ -85,51 +81,22 @@ pub static SIGNATURE_ALGORITHMS: WebPkiSupportedAlgorithms = WebPkiSupportedAlgo
     mapping: &[
         // For TLS 1.3 the scheme fixes the curve and only the first entry is
         // used; for TLS 1.2 any entry whose key type matches the certificate.
-        (
-            SignatureScheme::ECDSA_NISTP521_SHA512,
-            &[p521::ECDSA_P521_SHA512],
-        ),
+        (SignatureScheme::ECDSA_NISTP521_SHA512, &[p521::ECDSA_P521_SHA512]),
         (
             SignatureScheme::ECDSA_NISTP384_SHA384,
-            &[
-                ring_algs::ECDSA_P384_SHA384,
-                ring_algs::ECDSA_P256_SHA384,
-                p521::ECDSA_P521_SHA384,
-            ],
+            &[ring_algs::ECDSA_P384_SHA384, ring_algs::ECDSA_P256_SHA384, p521::ECDSA_P521_SHA384],
         ),
         (
             SignatureScheme::ECDSA_NISTP256_SHA256,
-            &[
-                ring_algs::ECDSA_P256_SHA256,
-                ring_algs::ECDSA_P384_SHA256,
-                p521::ECDSA_P521_SHA256,
-            ],
+            &[ring_algs::ECDSA_P256_SHA256, ring_algs::ECDSA_P384_SHA256, p521::ECDSA_P521_SHA256],
         ),
         (SignatureScheme::ED25519, &[ring_algs::ED25519]),
-        (
-            SignatureScheme::RSA_PSS_SHA512,
-            &[ring_algs::RSA_PSS_2048_8192_SHA512_LEGACY_KEY],
-        ),
-        (
-            SignatureScheme::RSA_PSS_SHA384,
-            &[ring_algs::RSA_PSS_2048_8192_SHA384_LEGACY_KEY],
-        ),
-        (
-            SignatureScheme::RSA_PSS_SHA256,
-            &[ring_algs::RSA_PSS_2048_8192_SHA256_LEGACY_KEY],
-        ),
-        (
-            SignatureScheme::RSA_PKCS1_SHA512,
-            &[ring_algs::RSA_PKCS1_2048_8192_SHA512],
-        ),
-        (
-            SignatureScheme::RSA_PKCS1_SHA384,
-            &[ring_algs::RSA_PKCS1_2048_8192_SHA384],
-        ),
-        (
-            SignatureScheme::RSA_PKCS1_SHA256,
-            &[ring_algs::RSA_PKCS1_2048_8192_SHA256],
-        ),
+        (SignatureScheme::RSA_PSS_SHA512, &[ring_algs::RSA_PSS_2048_8192_SHA512_LEGACY_KEY]),
+        (SignatureScheme::RSA_PSS_SHA384, &[ring_algs::RSA_PSS_2048_8192_SHA384_LEGACY_KEY]),
+        (SignatureScheme::RSA_PSS_SHA256, &[ring_algs::RSA_PSS_2048_8192_SHA256_LEGACY_KEY]),
+        (SignatureScheme::RSA_PKCS1_SHA512, &[ring_algs::RSA_PKCS1_2048_8192_SHA512]),
+        (SignatureScheme::RSA_PKCS1_SHA384, &[ring_algs::RSA_PKCS1_2048_8192_SHA384]),
+        (SignatureScheme::RSA_PKCS1_SHA256, &[ring_algs::RSA_PKCS1_2048_8192_SHA256]),
     ],
 };
 
@@ -177,8 +144,10 @@ pub fn server_config(
 ) -> Result<Arc<ServerConfig>, TlsSetupError> {
     let provider = crypto_provider();
     let verifier = Arc::new(PinnedClientCert {
-        expected: client_cert,
-        provider: provider.clone(),
+        pinned: Pinned {
+            expected: client_cert,
+            provider: provider.clone(),
+        },
     });
     let mut cfg = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
@@ -191,11 +160,54 @@ pub fn server_config(
     Ok(Arc::new(cfg))
 }
 
-/// Accepts exactly one client certificate, compared byte for byte.
+/// What both ends' verifiers share: the one certificate they accept, compared byte for
+/// byte, and the algorithms they verify handshake signatures with.
 #[derive(Debug)]
-struct PinnedClientCert {
+struct Pinned {
     expected: CertificateDer<'static>,
     provider: Arc<CryptoProvider>,
+}
+
+impl Pinned {
+    /// Whether `presented` is the pinned certificate.
+    fn is(&self, presented: &CertificateDer<'_>) -> bool {
+        presented.as_ref() == self.expected.as_ref()
+    }
+
+    fn algorithms(&self) -> &WebPkiSupportedAlgorithms {
+        &self.provider.signature_verification_algorithms
+    }
+}
+
+/// The handshake-signature methods of a rustls certificate verifier (client or server
+/// side) whose `pinned` field is a [`Pinned`]. Each `verify_tls1x_signature` method hands
+/// over to the rustls function of the same name.
+macro_rules! verify_signatures_with_pinned {
+    () => {
+        verify_signatures_with_pinned!(@verify verify_tls12_signature verify_tls13_signature);
+        fn supported_verify_schemes(&self) -> Vec<::rustls::SignatureScheme> {
+            self.pinned.algorithms().supported_schemes()
+        }
+    };
+    (@verify $($method:ident)*) => {$(
+        fn $method(
+            &self,
+            message: &[u8],
+            cert: &::rustls::pki_types::CertificateDer<'_>,
+            dss: &::rustls::DigitallySignedStruct,
+        ) -> Result<::rustls::client::danger::HandshakeSignatureValid, ::rustls::Error> {
+            ::rustls::crypto::$method(message, cert, dss, self.pinned.algorithms())
+        }
+    )*};
+}
+// By path, for the test client beside this file.
+#[cfg(any(test, feature = "test-client"))]
+use verify_signatures_with_pinned;
+
+/// Accepts exactly one client certificate: the one Terraform announced.
+#[derive(Debug)]
+struct PinnedClientCert {
+    pinned: Pinned,
 }
 
 impl ClientCertVerifier for PinnedClientCert {
@@ -214,7 +226,7 @@ impl ClientCertVerifier for PinnedClientCert {
         _intermediates: &[CertificateDer<'_>],
         _now: UnixTime,
     ) -> Result<ClientCertVerified, TlsError> {
-        if end_entity.as_ref() == self.expected.as_ref() {
+        if self.pinned.is(end_entity) {
             Ok(ClientCertVerified::assertion())
         } else {
             tracing::warn!(
@@ -225,37 +237,7 @@ impl ClientCertVerifier for PinnedClientCert {
             ))
         }
     }
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, TlsError> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, TlsError> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
+    verify_signatures_with_pinned!();
 }
 
 #[cfg(test)]

@@ -4,9 +4,8 @@
 use crate::framework::engine::{Engine, RawState};
 use crate::framework::{Diagnostics, Value};
 use crate::protocol::convert::diagnostics;
-use crate::protocol::guard::{encode_into, guarded};
+use crate::protocol::guard::encode_into;
 use crate::protocol::proto::tfplugin5 as pb;
-use tonic::{Response, Status};
 
 /// Encodes an identity of resource type `name` (`None` when it has none).
 pub(super) fn encode(
@@ -24,37 +23,27 @@ pub(super) fn encode(
 
 pub(super) async fn schemas(
     engine: &Engine,
-) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
-    guarded("GetResourceIdentitySchemas", async {
-        pb::get_resource_identity_schemas::Response {
-            identity_schemas: engine
-                .identity_schemas()
-                .iter()
-                .map(|(k, i)| (k.clone(), i.into()))
-                .collect(),
-            diagnostics: vec![],
-        }
-    })
-    .await
+    _req: pb::get_resource_identity_schemas::Request,
+) -> pb::get_resource_identity_schemas::Response {
+    pb::get_resource_identity_schemas::Response {
+        identity_schemas: engine
+            .identity_schemas()
+            .iter()
+            .map(|(k, i)| (k.clone(), i.into()))
+            .collect(),
+        diagnostics: vec![],
+    }
 }
 
 pub(super) async fn upgrade(
     engine: &Engine,
     req: pb::upgrade_resource_identity::Request,
-) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
-    guarded("UpgradeResourceIdentity", async {
-        let raw = req.raw_identity.unwrap_or_default();
-        let raw = RawState {
-            flatmap: !raw.flatmap.is_empty(),
-            json: raw.json,
-        };
-        let (value, mut d) = engine.upgrade_identity(&req.type_name, &raw);
-        let upgraded_identity =
-            value.and_then(|v| encode(engine, &req.type_name, Some(&v), &mut d));
-        pb::upgrade_resource_identity::Response {
-            upgraded_identity,
-            diagnostics: diagnostics(&d),
-        }
-    })
-    .await
+) -> pb::upgrade_resource_identity::Response {
+    let raw = RawState::from(req.raw_identity);
+    let (value, mut d) = engine.upgrade_identity(&req.type_name, &raw);
+    let upgraded_identity = value.and_then(|v| encode(engine, &req.type_name, Some(&v), &mut d));
+    pb::upgrade_resource_identity::Response {
+        upgraded_identity,
+        diagnostics: diagnostics(&d),
+    }
 }

@@ -1,39 +1,40 @@
 //! Provider-level RPCs: metadata, the schema response, provider configuration and
 //! (absent) functions.
 
-use crate::framework::engine::Engine;
-use crate::protocol::convert::diagnostics;
-use crate::protocol::guard::{decode_or_return, guarded};
+use crate::framework::engine::{Engine, Registry};
+use crate::protocol::guard::config_diagnostics;
 use crate::protocol::proto::tfplugin5 as pb;
+use pb::get_metadata as meta;
 use tonic::{Response, Status};
 
-/// The full schema response (also used by `GetMetadata`).
-fn schema_response(engine: &Engine) -> pb::get_provider_schema::Response {
+const CONFIG: &str = "provider configuration";
+
+pub(super) async fn get_schema(
+    engine: &Engine,
+    _req: pb::get_provider_schema::Request,
+) -> pb::get_provider_schema::Response {
     pb::get_provider_schema::Response {
         provider: Some((&engine.provider().schema).into()),
-        resource_schemas: engine
-            .resources()
-            .iter()
-            .map(|(k, r)| (k.clone(), (&r.schema).into()))
-            .collect(),
-        data_source_schemas: engine
-            .data_sources()
-            .iter()
-            .map(|(k, d)| (k.clone(), (&d.schema).into()))
-            .collect(),
-        ephemeral_resource_schemas: engine
-            .ephemeral_resources()
-            .iter()
-            .map(|(k, e)| (k.clone(), (&e.schema).into()))
-            .collect(),
-        list_resource_schemas: engine
-            .list_resources()
-            .iter()
-            .map(|(k, l)| (k.clone(), (&l.schema).into()))
-            .collect(),
+        resource_schemas: schemas(engine.resources()),
+        data_source_schemas: schemas(engine.data_sources()),
+        ephemeral_resource_schemas: schemas(engine.ephemeral_resources()),
+        list_resource_schemas: schemas(engine.list_resources()),
         server_capabilities: Some(capabilities(engine)),
         ..Default::default()
     }
+}
+
+/// The schema of every type in `registry`, by type name.
+fn schemas<T: ?Sized, C: FromIterator<(String, pb::Schema)>>(registry: &Registry<T>) -> C {
+    registry
+        .iter()
+        .map(|(name, kind)| (name.clone(), (&kind.schema).into()))
+        .collect()
+}
+
+/// The name of every type in `registry`, each in the message `meta` makes of it.
+fn type_names<T: ?Sized, M>(registry: &Registry<T>, meta: impl Fn(String) -> M) -> Vec<M> {
+    registry.keys().cloned().map(meta).collect()
 }
 
 fn capabilities(engine: &Engine) -> pb::ServerCapabilities {
@@ -45,89 +46,54 @@ fn capabilities(engine: &Engine) -> pb::ServerCapabilities {
     }
 }
 
-pub(super) async fn get_metadata(
-    engine: &Engine,
-) -> Result<Response<pb::get_metadata::Response>, Status> {
-    guarded("GetMetadata", async {
-        pb::get_metadata::Response {
-            server_capabilities: Some(capabilities(engine)),
-            resources: engine
-                .resources()
-                .keys()
-                .map(|k| pb::get_metadata::ResourceMetadata {
-                    type_name: k.clone(),
-                })
-                .collect(),
-            data_sources: engine
-                .data_sources()
-                .keys()
-                .map(|k| pb::get_metadata::DataSourceMetadata {
-                    type_name: k.clone(),
-                })
-                .collect(),
-            ephemeral_resources: engine
-                .ephemeral_resources()
-                .keys()
-                .map(|k| pb::get_metadata::EphemeralMetadata {
-                    type_name: k.clone(),
-                })
-                .collect(),
-            list_resources: engine
-                .list_resources()
-                .keys()
-                .map(|k| pb::get_metadata::ListResourceMetadata {
-                    type_name: k.clone(),
-                })
-                .collect(),
-            ..Default::default()
-        }
-    })
-    .await
+pub(super) async fn get_metadata(engine: &Engine, _req: meta::Request) -> meta::Response {
+    meta::Response {
+        server_capabilities: Some(capabilities(engine)),
+        resources: type_names(engine.resources(), |type_name| meta::ResourceMetadata {
+            type_name,
+        }),
+        data_sources: type_names(engine.data_sources(), |type_name| {
+            meta::DataSourceMetadata { type_name }
+        }),
+        ephemeral_resources: type_names(engine.ephemeral_resources(), |type_name| {
+            meta::EphemeralMetadata { type_name }
+        }),
+        list_resources: type_names(engine.list_resources(), |type_name| {
+            meta::ListResourceMetadata { type_name }
+        }),
+        ..Default::default()
+    }
 }
 
-pub(super) async fn get_schema(
-    engine: &Engine,
-) -> Result<Response<pb::get_provider_schema::Response>, Status> {
-    guarded("GetSchema", async { schema_response(engine) }).await
-}
-
+/// Terraform ignores `prepared_config`; leaving it unset is allowed.
 pub(super) async fn prepare_config(
     engine: &Engine,
     req: pb::prepare_provider_config::Request,
-) -> Result<Response<pb::prepare_provider_config::Response>, Status> {
-    guarded("PrepareProviderConfig", async {
-        let ty = &engine.provider().ty;
-        let config = decode_or_return!(req.config.as_ref(), ty, "provider configuration");
-        let d = engine.validate_provider(&config).await;
-        // Terraform ignores prepared_config; leaving it unset is allowed.
-        pb::prepare_provider_config::Response {
-            prepared_config: None,
-            diagnostics: diagnostics(&d),
-        }
-    })
-    .await
+) -> pb::prepare_provider_config::Response {
+    let check = async |config: &_| engine.validate_provider(config).await;
+    config_diagnostics(Ok(engine.provider()), req.config.as_ref(), CONFIG, check).await
 }
 
 pub(super) async fn configure(
     engine: &Engine,
     req: pb::configure::Request,
-) -> Result<Response<pb::configure::Response>, Status> {
-    guarded("Configure", async {
-        let ty = &engine.provider().ty;
-        let config = decode_or_return!(req.config.as_ref(), ty, "provider configuration");
-        let d = engine.configure(&req.terraform_version, &config).await;
-        pb::configure::Response {
-            diagnostics: diagnostics(&d),
-        }
-    })
+) -> pb::configure::Response {
+    let version = &req.terraform_version;
+    let configure = async |config: &_| engine.configure(version, config).await;
+    config_diagnostics(
+        Ok(engine.provider()),
+        req.config.as_ref(),
+        CONFIG,
+        configure,
+    )
     .await
 }
 
-pub(super) async fn get_functions() -> Result<Response<pb::get_functions::Response>, Status> {
-    guarded("GetFunctions", async {
-        pb::get_functions::Response::default()
-    })
-    .await
+pub(super) async fn get_functions(
+    _engine: &Engine,
+    _req: pb::get_functions::Request,
+) -> pb::get_functions::Response {
+    pb::get_functions::Response::default()
 }
 
 pub(super) fn call_function(name: String) -> Result<Response<pb::call_function::Response>, Status> {

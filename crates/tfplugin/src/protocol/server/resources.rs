@@ -2,15 +2,17 @@
 //! generate configuration.
 
 use super::identity;
-use crate::framework::engine::{Engine, RawState};
-use crate::framework::provider::{ApplyRequest, PlanRequest};
-use crate::framework::{Diagnostic, Diagnostics};
-use crate::protocol::convert::diagnostics;
+use crate::framework::engine::{Engine, Kind, RawState};
+use crate::framework::provider::{ApplyRequest, PlanRequest, Resource};
+use crate::framework::{Diagnostic, Diagnostics, Outcome, Type, Value};
+use crate::protocol::convert::{decode_value, diagnostics};
 use crate::protocol::guard::{
-    HasDiagnostics, decode_or_return, encode_into, guarded, lookup_or_return,
+    HasDiagnostics, decode_or_return, encode_into, kind_and_value, lookup_and_decode, or_return,
+    validate_rpc,
 };
 use crate::protocol::proto::tfplugin5 as pb;
-use tonic::{Response, Status};
+
+const CONFIG: &str = "resource configuration";
 
 fn unsupported(what: &str) -> Diagnostics {
     Diagnostic::error(
@@ -20,220 +22,214 @@ fn unsupported(what: &str) -> Diagnostics {
     .into()
 }
 
-pub(super) async fn validate(
-    engine: &Engine,
-    req: pb::validate_resource_type_config::Request,
-) -> Result<Response<pb::validate_resource_type_config::Response>, Status> {
-    guarded("ValidateResourceTypeConfig", async {
-        let r = lookup_or_return!(engine.resource(&req.type_name));
-        let config = decode_or_return!(req.config.as_ref(), &r.ty, "resource configuration");
-        let d = engine.validate_resource(&req.type_name, &config).await;
-        pb::validate_resource_type_config::Response {
-            diagnostics: diagnostics(&d),
-        }
-    })
-    .await
-}
+validate_rpc!(validate(validate_resource_type_config): resource, validate_resource, CONFIG);
 
 pub(super) async fn upgrade_state(
     engine: &Engine,
     req: pb::upgrade_resource_state::Request,
-) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
-    guarded("UpgradeResourceState", async {
-        let r = lookup_or_return!(engine.resource(&req.type_name));
-        let raw = req.raw_state.unwrap_or_default();
-        let raw = RawState {
-            flatmap: !raw.flatmap.is_empty(),
-            json: raw.json,
-        };
-        let (value, mut d) = engine
-            .upgrade_resource_state(&req.type_name, req.version, &raw)
-            .await;
-        let upgraded_state = value.and_then(|v| encode_into(&mut d, &v, &r.ty, "upgraded state"));
-        pb::upgrade_resource_state::Response {
-            upgraded_state,
-            diagnostics: diagnostics(&d),
-        }
-    })
-    .await
+) -> pb::upgrade_resource_state::Response {
+    let r = or_return!(engine.resource(&req.type_name));
+    let raw = RawState::from(req.raw_state);
+    let (value, mut d) = engine
+        .upgrade_resource_state(&req.type_name, req.version, &raw)
+        .await;
+    let upgraded_state = value.and_then(|v| encode_into(&mut d, &v, &r.ty, "upgraded state"));
+    pb::upgrade_resource_state::Response {
+        upgraded_state,
+        diagnostics: diagnostics(&d),
+    }
 }
 
 pub(super) async fn read(
     engine: &Engine,
     req: pb::read_resource::Request,
-) -> Result<Response<pb::read_resource::Response>, Status> {
-    guarded("ReadResource", async {
-        let r = lookup_or_return!(engine.resource(&req.type_name));
-        let state = decode_or_return!(req.current_state.as_ref(), &r.ty, "current state");
-        let mut out = engine
-            .read_resource(&req.type_name, state, req.private)
-            .await;
-        let new_state = encode_into(&mut out.diagnostics, &out.state, &r.ty, "state");
-        let new_identity = identity::encode(
-            engine,
-            &req.type_name,
-            out.identity.as_ref(),
-            &mut out.diagnostics,
-        );
-        pb::read_resource::Response {
-            new_identity,
-            new_state,
-            private: out.private,
-            diagnostics: diagnostics(&out.diagnostics),
-            deferred: None,
-        }
-    })
-    .await
+) -> pb::read_resource::Response {
+    let kind = engine.resource(&req.type_name);
+    let (r, state) = lookup_and_decode!(kind, req.current_state, "current state");
+    let out = engine
+        .read_resource(&req.type_name, state, req.private)
+        .await;
+    outcome_response(engine, &req.type_name, &r.ty, out, "state")
 }
 
 pub(super) async fn plan(
     engine: &Engine,
     req: pb::plan_resource_change::Request,
-) -> Result<Response<pb::plan_resource_change::Response>, Status> {
-    guarded("PlanResourceChange", async {
-        let r = lookup_or_return!(engine.resource(&req.type_name));
-        let prior = decode_or_return!(req.prior_state.as_ref(), &r.ty, "prior state");
-        let proposed =
-            decode_or_return!(req.proposed_new_state.as_ref(), &r.ty, "proposed new state");
-        let config = decode_or_return!(req.config.as_ref(), &r.ty, "configuration");
-        let mut plan = engine
-            .plan_resource(
-                &req.type_name,
-                PlanRequest {
-                    prior,
-                    proposed,
-                    config,
-                    prior_private: req.prior_private,
-                },
-            )
-            .await;
-        let planned_state =
-            encode_into(&mut plan.diagnostics, &plan.planned, &r.ty, "planned state");
-        let planned_identity = identity::encode(
-            engine,
+) -> pb::plan_resource_change::Response {
+    let values = [req.prior_state, req.proposed_new_state, req.config];
+    let (r, [prior, proposed, config]) =
+        or_return!(change(engine, &req.type_name, values, "proposed new state"));
+    let mut plan = engine
+        .plan_resource(
             &req.type_name,
-            plan.identity.as_ref(),
-            &mut plan.diagnostics,
-        );
-        pb::plan_resource_change::Response {
-            planned_identity,
-            planned_state,
-            requires_replace: plan.requires_replace.iter().map(Into::into).collect(),
-            planned_private: plan.private,
-            diagnostics: diagnostics(&plan.diagnostics),
-            legacy_type_system: false,
-            deferred: None,
-        }
-    })
-    .await
+            PlanRequest {
+                prior,
+                proposed,
+                config,
+                prior_private: req.prior_private,
+            },
+        )
+        .await;
+    let d = &mut plan.diagnostics;
+    let planned_state = encode_into(d, &plan.planned, &r.ty, "planned state");
+    let planned_identity = identity::encode(engine, &req.type_name, plan.identity.as_ref(), d);
+    pb::plan_resource_change::Response {
+        planned_identity,
+        planned_state,
+        requires_replace: plan.requires_replace.iter().map(Into::into).collect(),
+        planned_private: plan.private,
+        diagnostics: diagnostics(&plan.diagnostics),
+        legacy_type_system: false,
+        deferred: None,
+    }
 }
 
 pub(super) async fn apply(
     engine: &Engine,
     req: pb::apply_resource_change::Request,
-) -> Result<Response<pb::apply_resource_change::Response>, Status> {
-    guarded("ApplyResourceChange", async {
-        let r = lookup_or_return!(engine.resource(&req.type_name));
-        let prior = decode_or_return!(req.prior_state.as_ref(), &r.ty, "prior state");
-        let planned = decode_or_return!(req.planned_state.as_ref(), &r.ty, "planned state");
-        let config = decode_or_return!(req.config.as_ref(), &r.ty, "configuration");
-        let mut out = engine
-            .apply_resource(
-                &req.type_name,
-                ApplyRequest {
-                    prior,
-                    planned,
-                    config,
-                    planned_private: req.planned_private,
-                },
-            )
-            .await;
-        let new_state = encode_into(&mut out.diagnostics, &out.state, &r.ty, "new state");
-        let new_identity = identity::encode(
-            engine,
+) -> pb::apply_resource_change::Response {
+    let values = [req.prior_state, req.planned_state, req.config];
+    let (r, [prior, planned, config]) =
+        or_return!(change(engine, &req.type_name, values, "planned state"));
+    let out = engine
+        .apply_resource(
             &req.type_name,
-            out.identity.as_ref(),
-            &mut out.diagnostics,
-        );
-        pb::apply_resource_change::Response {
-            new_identity,
-            new_state,
-            private: out.private,
-            diagnostics: diagnostics(&out.diagnostics),
-            legacy_type_system: false,
+            ApplyRequest {
+                prior,
+                planned,
+                config,
+                planned_private: req.planned_private,
+            },
+        )
+        .await;
+    outcome_response(engine, &req.type_name, &r.ty, out, "new state")
+}
+
+/// The resource type a plan or an apply is for, and its values decoded against that type:
+/// the prior state, the state the change leads to (described as `what_next`) and the
+/// configuration.
+fn change<'e>(
+    engine: &'e Engine,
+    name: &str,
+    [prior, next, config]: [Option<pb::DynamicValue>; 3],
+    what_next: &str,
+) -> Result<(&'e Kind<dyn Resource>, [Value; 3]), Diagnostics> {
+    let (r, prior) = kind_and_value(engine.resource(name), prior.as_ref(), "prior state")?;
+    let next = decode_value(next.as_ref(), &r.ty, what_next)?;
+    let config = decode_value(config.as_ref(), &r.ty, "configuration")?;
+    Ok((r, [prior, next, config]))
+}
+
+/// The responses that answer with an [`Outcome`]: a read's and an apply's. Their other
+/// fields keep their defaults (`deferred: None`, `legacy_type_system: false`).
+trait OutcomeResponse: Default {
+    fn fill(
+        &mut self,
+        state: Option<pb::DynamicValue>,
+        identity: Option<pb::ResourceIdentityData>,
+        out: Outcome,
+    );
+}
+
+macro_rules! outcome_response {
+    ($($t:ty),*) => {$(
+        impl OutcomeResponse for $t {
+            fn fill(
+                &mut self,
+                state: Option<pb::DynamicValue>,
+                identity: Option<pb::ResourceIdentityData>,
+                out: Outcome,
+            ) {
+                self.new_state = state;
+                self.new_identity = identity;
+                self.private = out.private;
+                self.diagnostics = diagnostics(&out.diagnostics);
+            }
         }
-    })
-    .await
+    )*};
+}
+
+outcome_response!(
+    pb::read_resource::Response,
+    pb::apply_resource_change::Response
+);
+
+/// A read's or an apply's response: the outcome's state (as `what`) and identity encoded
+/// (encoding problems join its diagnostics), with its private data and diagnostics.
+fn outcome_response<R: OutcomeResponse>(
+    engine: &Engine,
+    name: &str,
+    ty: &Type,
+    mut out: Outcome,
+    what: &str,
+) -> R {
+    let state = encode_into(&mut out.diagnostics, &out.state, ty, what);
+    let identity = identity::encode(engine, name, out.identity.as_ref(), &mut out.diagnostics);
+    let mut response = R::default();
+    response.fill(state, identity, out);
+    response
 }
 
 pub(super) async fn import(
     engine: &Engine,
     req: pb::import_resource_state::Request,
-) -> Result<Response<pb::import_resource_state::Response>, Status> {
-    guarded("ImportResourceState", async {
-        let r = lookup_or_return!(engine.resource(&req.type_name));
-        let identity = match req.identity.as_ref().and_then(|i| i.identity_data.as_ref()) {
-            Some(dv) => match engine.identity_schema(&req.type_name) {
-                Some(schema) => Some(decode_or_return!(
-                    Some(dv),
-                    &schema.implied_type(),
-                    "import identity"
-                )),
-                None => None,
-            },
-            None => None,
-        };
-        let mut out = engine
-            .import_resource(&req.type_name, &req.id, identity.as_ref())
-            .await;
-        let imported_identity = identity::encode(
-            engine,
-            &req.type_name,
-            out.identity.as_ref(),
-            &mut out.diagnostics,
-        );
-        let state = out
-            .state
-            .as_ref()
-            .and_then(|v| encode_into(&mut out.diagnostics, v, &r.ty, "imported state"));
-        let imported_resources = state
-            .map(|state| pb::import_resource_state::ImportedResource {
-                type_name: req.type_name.clone(),
-                state: Some(state),
-                private: out.private,
-                identity: imported_identity,
-            })
-            .into_iter()
-            .collect();
-        pb::import_resource_state::Response {
-            imported_resources,
-            diagnostics: diagnostics(&out.diagnostics),
-            deferred: None,
-        }
-    })
-    .await
+) -> pb::import_resource_state::Response {
+    let r = or_return!(engine.resource(&req.type_name));
+    let data = req.identity.as_ref().and_then(|i| i.identity_data.as_ref());
+    let identity = match (data, engine.identity_schema(&req.type_name)) {
+        (Some(dv), Some(schema)) => Some(decode_or_return!(
+            Some(dv),
+            &schema.implied_type(),
+            "import identity"
+        )),
+        _ => None,
+    };
+    let mut out = engine
+        .import_resource(&req.type_name, &req.id, identity.as_ref())
+        .await;
+    let imported_identity = identity::encode(
+        engine,
+        &req.type_name,
+        out.identity.as_ref(),
+        &mut out.diagnostics,
+    );
+    let state = out
+        .state
+        .as_ref()
+        .and_then(|v| encode_into(&mut out.diagnostics, v, &r.ty, "imported state"));
+    let imported_resources = state
+        .map(|state| pb::import_resource_state::ImportedResource {
+            type_name: req.type_name.clone(),
+            state: Some(state),
+            private: out.private,
+            identity: imported_identity,
+        })
+        .into_iter()
+        .collect();
+    pb::import_resource_state::Response {
+        imported_resources,
+        diagnostics: diagnostics(&out.diagnostics),
+        deferred: None,
+    }
 }
 
-pub(super) async fn move_state() -> Result<Response<pb::move_resource_state::Response>, Status> {
-    guarded("MoveResourceState", async {
-        HasDiagnostics::from_diagnostics(&unsupported("moving state across resource types"))
-    })
-    .await
+pub(super) async fn move_state(
+    _engine: &Engine,
+    _req: pb::move_resource_state::Request,
+) -> pb::move_resource_state::Response {
+    HasDiagnostics::from_diagnostics(&unsupported("moving state across resource types"))
 }
 
 pub(super) async fn generate_config(
     engine: &Engine,
     req: pb::generate_resource_config::Request,
-) -> Result<Response<pb::generate_resource_config::Response>, Status> {
-    guarded("GenerateResourceConfig", async {
-        let r = lookup_or_return!(engine.resource(&req.type_name));
-        let state = decode_or_return!(req.state.as_ref(), &r.ty, "state");
-        let (config, mut d) = engine.generate_resource_config(&req.type_name, state).await;
-        let config = config.and_then(|v| encode_into(&mut d, &v, &r.ty, "configuration"));
-        pb::generate_resource_config::Response {
-            config,
-            diagnostics: diagnostics(&d),
-        }
-    })
-    .await
+) -> pb::generate_resource_config::Response {
+    let kind = engine.resource(&req.type_name);
+    let (r, state) = lookup_and_decode!(kind, req.state, "state");
+    let (config, mut d) = engine.generate_resource_config(&req.type_name, state).await;
+    let config = config.and_then(|v| encode_into(&mut d, &v, &r.ty, "configuration"));
+    pb::generate_resource_config::Response {
+        config,
+        diagnostics: diagnostics(&d),
+    }
 }

@@ -6,14 +6,14 @@
 //! For tests only (this crate's, and the provider's end-to-end tests through
 //! the `test-client` feature); the plugin itself never signs with P-521.
 
+use super::{Pinned, verify_signatures_with_pinned};
 use base64::Engine;
 use p521::ecdsa::signature::Signer as _;
 use p521::ecdsa::signature::hazmat::PrehashSigner as _;
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+use rustls::client::danger::{ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::sign::{CertifiedKey, Signer, SigningKey, SingleCertAndKey};
-use rustls::{DigitallySignedStruct, Error as TlsError, SignatureAlgorithm, SignatureScheme};
+use rustls::{Error as TlsError, SignatureAlgorithm, SignatureScheme};
 use sha2::Digest;
 use std::sync::Arc;
 
@@ -109,8 +109,10 @@ impl P521ClientIdentity {
             .expect("protocol versions")
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(PinnedServer {
-                expected: server_cert,
-                provider,
+                pinned: Pinned {
+                    expected: server_cert,
+                    provider,
+                },
             }))
             .with_client_cert_resolver(Arc::new(SingleCertAndKey::from(CertifiedKey::new(
                 vec![self.der.clone()],
@@ -206,8 +208,7 @@ impl Signer for P521Signer {
 /// Accepts exactly the certificate from the handshake line, as go-plugin does.
 #[derive(Debug)]
 struct PinnedServer {
-    expected: CertificateDer<'static>,
-    provider: Arc<CryptoProvider>,
+    pinned: Pinned,
 }
 
 impl ServerCertVerifier for PinnedServer {
@@ -219,7 +220,7 @@ impl ServerCertVerifier for PinnedServer {
         _ocsp: &[u8],
         _now: UnixTime,
     ) -> Result<ServerCertVerified, TlsError> {
-        if end_entity.as_ref() == self.expected.as_ref() {
+        if self.pinned.is(end_entity) {
             Ok(ServerCertVerified::assertion())
         } else {
             Err(TlsError::General(
@@ -227,37 +228,7 @@ impl ServerCertVerifier for PinnedServer {
             ))
         }
     }
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, TlsError> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, TlsError> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
+    verify_signatures_with_pinned!();
 }
 
 // --- a minimal DER writer for the one certificate shape above ---
