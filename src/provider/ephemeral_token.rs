@@ -33,34 +33,6 @@ const ARGUMENTS: [&str; 6] = [
     TokenModel::default_api_version,
 ];
 
-/// The ephemeral schema: the managed schema's arguments, `inline_roles`, and computed `id`
-/// and `token` — taken from the managed schema, so descriptions and types never drift.
-pub fn schema() -> Schema {
-    let m = managed::schema();
-    let keep = |a: &&Attribute| ARGUMENTS.contains(&a.name.as_str()) || a.computed && !a.optional;
-    Schema {
-        version: 0,
-        block: Block {
-            description: format!(
-                "An API access token that exists only while a Terraform run needs it (Terraform 1.10 and later).\n\n\
-                 Opening it creates a token and returns its secret in `token`; closing it (at the end of the run) deletes the token. \
-                 Nothing of it is stored in a plan file or the state, so use it to configure another provider, for example an aliased \
-                 `provider \"launchdarkly\"` with `access_token = ephemeral.launchdarkly_access_token.x.token`.\n\n\
-                 A run killed before closing leaves the token behind: its description contains `{EPHEMERAL_MARKER}`, so such tokens \
-                 can be found with the `launchdarkly_access_tokens` data source and deleted."
-            ),
-            attributes: m.block.attributes.iter().filter(keep).cloned().collect(),
-            blocks: m
-                .block
-                .blocks
-                .into_iter()
-                .filter(|b| !b.block.deprecated)
-                .collect(),
-            deprecated: false,
-        },
-    }
-}
-
 /// The ephemeral token type.
 pub struct EphemeralToken {
     shared: Arc<Shared>,
@@ -171,8 +143,33 @@ impl EphemeralResource for EphemeralToken {
         "access_token"
     }
 
+    /// The ephemeral schema: the managed schema's arguments, `inline_roles`, and computed `id`
+    /// and `token` — taken from the managed schema, so descriptions and types never drift.
     fn schema(&self) -> Schema {
-        schema()
+        let m = managed::schema();
+        let keep =
+            |a: &&Attribute| ARGUMENTS.contains(&a.name.as_str()) || a.computed && !a.optional;
+        Schema {
+            version: 0,
+            block: Block {
+                description: format!(
+                    "An API access token that exists only while a Terraform run needs it (Terraform 1.10 and later).\n\n\
+                     Opening it creates a token and returns its secret in `token`; closing it (at the end of the run) deletes the token. \
+                     Nothing of it is stored in a plan file or the state, so use it to configure another provider, for example an aliased \
+                     `provider \"launchdarkly\"` with `access_token = ephemeral.launchdarkly_access_token.x.token`.\n\n\
+                     A run killed before closing leaves the token behind: its description contains `{EPHEMERAL_MARKER}`, so such tokens \
+                     can be found with the `launchdarkly_access_tokens` data source and deleted."
+                ),
+                attributes: m.block.attributes.iter().filter(keep).cloned().collect(),
+                blocks: m
+                    .block
+                    .blocks
+                    .into_iter()
+                    .filter(|b| !b.block.deprecated)
+                    .collect(),
+                deprecated: false,
+            },
+        }
     }
 
     async fn validate(&self, config: &Value) -> Diagnostics {
@@ -224,7 +221,7 @@ mod tests {
 
     #[test]
     fn the_schema_takes_the_managed_arguments_and_computed_id_and_token() {
-        let s = schema();
+        let s = EphemeralToken::new(Arc::default()).schema();
         let names: Vec<&str> = s.block.attributes.iter().map(|a| a.name.as_str()).collect();
         for n in ARGUMENTS.iter().chain(&["id", "token"]) {
             assert!(names.contains(n), "{n} missing from {names:?}");

@@ -6,7 +6,7 @@
 
 use super::Shared;
 use super::access_token::model::TokenModel;
-use super::data_sources::{filter, list_tokens, schema as ds_schema};
+use super::data_sources::{filter, list_tokens};
 use super::roles::RoleError;
 use crate::client::Client;
 use crate::framework::{
@@ -15,29 +15,6 @@ use crate::framework::{
 use crate::models::Token;
 use async_trait::async_trait;
 use std::sync::Arc;
-
-/// The `config` block: the plural data source's filters, shared (same names, types and
-/// descriptions).
-pub fn schema() -> Schema {
-    let ds = ds_schema::tokens_schema();
-    Schema {
-        version: 0,
-        block: Block {
-            description: "Finds existing API access tokens for `terraform query` (Terraform 1.14 and later), filtered like the \
-                `launchdarkly_access_tokens` data source. Each result carries the token's identity (`id`) and, when asked, \
-                the resource object, so `terraform query -generate-config-out=FILE` writes import blocks and resources. \
-                Secrets are never listed."
-                .into(),
-            attributes: ds
-                .block
-                .attributes
-                .into_iter()
-                .filter(|a| a.optional)
-                .collect(),
-            ..Block::default()
-        },
-    }
-}
 
 /// The list resource.
 pub struct TokenList {
@@ -77,8 +54,19 @@ impl ListResource for TokenList {
         "access_token"
     }
 
+    /// The `config` block: the plural data source's filters, shared (same names, types and
+    /// descriptions).
     fn schema(&self) -> Schema {
-        schema()
+        let block = Block {
+            description: "Finds existing API access tokens for `terraform query` (Terraform 1.14 and later), filtered like the \
+                `launchdarkly_access_tokens` data source. Each result carries the token's identity (`id`) and, when asked, \
+                the resource object, so `terraform query -generate-config-out=FILE` writes import blocks and resources. \
+                Secrets are never listed."
+                .into(),
+            attributes: filter::arguments(),
+            ..Block::default()
+        };
+        Schema { version: 0, block }
     }
 
     async fn validate(&self, config: &Value) -> Diagnostics {

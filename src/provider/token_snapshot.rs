@@ -34,11 +34,15 @@
 //! account of 500 look the same to the provider (10 reads waiting, no more arriving until one
 //! is answered), and reading the 20 pages costs the first twice today's 10 GETs.
 
-use crate::client::{Client, Error, ListParams, Pager, Step};
+mod lookup;
+mod reader;
+
+use crate::client::Error;
+use crate::client::{ListParams, Pager, Step};
 use crate::models::{Token, Tokens};
-use crate::provider::data_sources::fetch::{self, MAX_PAGE_CONCURRENCY};
+use crate::provider::data_sources::fetch;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 use tokio::sync::{OnceCell, watch};
 use tokio::time::Instant;
@@ -163,33 +167,6 @@ impl Default for TokenSnapshot {
     }
 }
 
-/// Keeps `waiting` right even when the read is cancelled.
-struct Waiting<'a>(&'a TokenSnapshot);
-
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        {
-            let mut s = self.0.lock();
-            s.waiting = s.waiting.saturating_sub(1);
-        }
-        self.0.bump();
-    }
-}
-
-/// What a read does next.
-enum Next {
-    Answer(Option<Box<Token>>),
-    Wait(Option<Instant>),
-}
-
-/// What the page reader does next.
-enum Work {
-    Page(u64),
-    Finish,
-    Idle,
-    Stop,
-}
-
 impl TokenSnapshot {
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
@@ -214,210 +191,4 @@ impl TokenSnapshot {
         s.tokens.remove(id);
         s.forgotten.insert(id.to_string());
     }
-
-    /// The token as the list shows it, or `None` when the caller must GET it (not listed,
-    /// changed by this process, the list unreadable, or not paid for by the reads so far).
-    /// `concurrency` bounds the pages fetched at once.
-    pub async fn lookup(
-        self: &Arc<Self>,
-        client: &Client,
-        concurrency: usize,
-        id: &str,
-    ) -> Option<Token> {
-        let mut rx = self.changed.subscribe();
-        {
-            let mut s = self.lock();
-            if s.forgotten.contains(id) {
-                return None;
-            }
-            if s.seen.insert(id.to_string()) {
-                s.last_arrival = Some(Instant::now());
-            }
-            s.waiting += 1;
-            s.max_waiting = s.max_waiting.max(s.waiting);
-        }
-        let _waiting = Waiting(self);
-        self.bump();
-        self.first
-            .get_or_init(|| self.probe(client, concurrency))
-            .await;
-        loop {
-            let deadline = match self.next(id, false) {
-                Next::Answer(t) => return t.map(|t| *t),
-                Next::Wait(d) => d,
-            };
-            let changed = rx.changed();
-            match deadline {
-                None => {
-                    if changed.await.is_err() {
-                        return None;
-                    }
-                }
-                Some(d) => {
-                    tokio::select! {
-                        r = changed => if r.is_err() { return None; },
-                        () = tokio::time::sleep_until(d) => {
-                            if let Next::Answer(t) = self.next(id, true) {
-                                return t.map(|t| *t);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// The read's next step; `woke` after its wait for more reads ran out.
-    fn next(&self, id: &str, woke: bool) -> Next {
-        let mut s = self.lock();
-        if let Some(t) = s.tokens.get(id) {
-            return Next::Answer(Some(Box::new(t.clone())));
-        }
-        match s.phase {
-            Phase::Complete | Phase::Unusable | Phase::Probing => Next::Answer(None),
-            Phase::Finishing => Next::Wait(None),
-            Phase::Open if s.page_in_flight => Next::Wait(None),
-            Phase::Open => {
-                let quiet_until = s.last_arrival.map(|l| l + QUIET);
-                let quiet = quiet_until.is_none_or(|q| q <= Instant::now());
-                // After the first wait ran out, wait again only when reads filling the room
-                // as before would pay for every page left.
-                let fill = s.max_waiting.saturating_sub(s.waiting);
-                let worth_waiting = !s.stalled || s.budget() + fill >= s.remaining();
-                if woke && quiet {
-                    s.stalled = true;
-                }
-                if (woke && quiet) || !worth_waiting {
-                    // Spend this read's reserve on its GET.
-                    s.spent += 1;
-                    Next::Answer(None)
-                } else {
-                    Next::Wait(quiet_until)
-                }
-            }
-        }
-    }
-
-    /// Reads the first page; the rest is read by a task of its own (a cancelled read must
-    /// not leave the others waiting).
-    async fn probe(self: &Arc<Self>, client: &Client, concurrency: usize) {
-        self.lock().spent += 1;
-        let page = client
-            .list_tokens_page(ListParams {
-                show_all: false,
-                limit: State::limit(),
-                offset: 0,
-            })
-            .await;
-        let open = {
-            let mut s = self.lock();
-            s.phase = Phase::Open;
-            let added = page.and_then(|p| s.add(0, p));
-            if let Err(e) = added {
-                tracing::warn!(error = %e, "could not list access tokens; refreshing each with a GET");
-                s.phase = Phase::Unusable;
-            }
-            s.phase == Phase::Open
-        };
-        if open {
-            let this = self.clone();
-            let client = client.clone();
-            tokio::spawn(async move { this.read_rest(client, concurrency).await });
-        }
-        self.bump();
-    }
-
-    fn work(&self) -> Work {
-        let mut s = self.lock();
-        if s.phase != Phase::Open {
-            return Work::Stop;
-        }
-        if s.page_in_flight {
-            return Work::Idle;
-        }
-        let remaining = s.remaining();
-        if s.budget() >= remaining {
-            s.phase = Phase::Finishing;
-            s.spent += remaining;
-            return Work::Finish;
-        }
-        if s.budget() > s.waiting {
-            s.spent += 1;
-            s.page_in_flight = true;
-            return Work::Page(s.pager.offset());
-        }
-        Work::Idle
-    }
-
-    /// Reads pages as the budget allows, until the list is complete or unusable.
-    async fn read_rest(self: Arc<Self>, client: Client, concurrency: usize) {
-        let mut rx = self.changed.subscribe();
-        loop {
-            let result = match self.work() {
-                Work::Stop => return,
-                Work::Idle => {
-                    if rx.changed().await.is_err() {
-                        return;
-                    }
-                    continue;
-                }
-                Work::Page(offset) => {
-                    let page = list_page(&client, offset).await;
-                    let mut s = self.lock();
-                    s.page_in_flight = false;
-                    page.and_then(|p| s.add(offset, p))
-                }
-                Work::Finish => self.finish(&client, concurrency).await,
-            };
-            if let Err(e) = result {
-                tracing::warn!(error = %e, "could not list access tokens; refreshing each with a GET");
-                self.lock().phase = Phase::Unusable;
-            }
-            self.bump();
-        }
-    }
-
-    /// Reads every page left at once; the pages read already are reused, not fetched again.
-    async fn finish(&self, client: &Client, concurrency: usize) -> Result<(), Error> {
-        let cached = self.lock().pages.clone();
-        let all = fetch::read_pages(
-            State::limit(),
-            concurrency.clamp(1, MAX_PAGE_CONCURRENCY),
-            |offset| {
-                let hit = cached.get(&offset).cloned();
-                async move {
-                    match hit {
-                        Some(p) => Ok(p),
-                        None => list_page(client, offset).await,
-                    }
-                }
-            },
-        )
-        .await?;
-        let mut s = self.lock();
-        for t in all {
-            if !s.forgotten.contains(&t.id) {
-                s.tokens.insert(t.id.clone(), t);
-            }
-        }
-        s.phase = Phase::Complete;
-        tracing::debug!(
-            tokens = s.tokens.len(),
-            reads = s.seen.len(),
-            pages_before = s.pages.len(),
-            requests = s.spent,
-            "token list read for refresh"
-        );
-        Ok(())
-    }
-}
-
-async fn list_page(client: &Client, offset: u64) -> Result<Tokens, Error> {
-    client
-        .list_tokens_page(ListParams {
-            show_all: false,
-            limit: State::limit(),
-            offset,
-        })
-        .await
 }

@@ -12,14 +12,14 @@ use super::store::{ADMIN_MEMBER_ID, EmulatedToken, Store, new_object_id, new_sec
 pub struct SeedToken {
     /// Owning member's email (created if unknown); default: the admin member.
     pub member_email: Option<String>,
-    /// Service token instead of personal.
-    pub service_token: bool,
+    /// Name.
+    pub name: Option<String>,
     /// Base role (default `reader` unless custom roles are given).
     pub role: Option<String>,
     /// Custom role keys or IDs.
     pub custom_role_ids: Vec<String>,
-    /// Name.
-    pub name: Option<String>,
+    /// Service token instead of personal.
+    pub service_token: bool,
     /// A fixed secret (default: a new `api-<uuid>`).
     pub secret: Option<String>,
     /// Creation time in ms since the epoch (default: the emulator's now), for audit tests.

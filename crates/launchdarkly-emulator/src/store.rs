@@ -69,26 +69,26 @@ pub struct EmulatedToken {
     pub name: Option<String>,
     /// Description.
     pub description: Option<String>,
+    /// Service token?
+    pub service_token: bool,
+    /// Default API version.
+    pub default_api_version: i64,
     /// Base role, if the token uses one.
     pub role: Option<String>,
     /// Custom role IDs.
     pub custom_role_ids: Vec<String>,
     /// Inline policy.
     pub inline_role: Vec<Statement>,
-    /// Service token?
-    pub service_token: bool,
-    /// Default API version.
-    pub default_api_version: i64,
+    /// The current full secret.
+    pub secret: String,
+    /// Old secrets still in their grace period.
+    pub previous_keys: Vec<PreviousKey>,
     /// Created (emulated epoch ms).
     pub creation_date: i64,
     /// Last modified (emulated epoch ms).
     pub last_modified: i64,
     /// Last used (emulated epoch ms).
     pub last_used: Option<i64>,
-    /// The current full secret.
-    pub secret: String,
-    /// Old secrets still in their grace period.
-    pub previous_keys: Vec<PreviousKey>,
 }
 
 impl EmulatedToken {

@@ -1,22 +1,16 @@
-//! Read, update and delete against the API, including rotation; create (with the recovery
-//! from a create whose response was lost, decision 18) is in `create.rs`.
+//! Create, update (patch, then rotation) and delete against the API, and what they share:
+//! the token's label in messages and the custom role lookups. The create request itself
+//! (with the recovery from a create whose response was lost, decision 18) is in
+//! `create.rs`, refresh in `read.rs`, rotation timing and failures in `rotate.rs`.
 
 use super::model::TokenModel;
 use super::plan::rotation_due;
-use crate::client::{Client, Error};
+use super::rotate::{rotation_expiry, rotation_failed};
+use crate::client::Client;
 use crate::framework::{AttributePath, Diagnostic, Outcome, Value};
-use crate::models::Token;
-use crate::provider::diagnostics::{api_error, readable_ms};
+use crate::provider::Shared;
+use crate::provider::diagnostics::api_error;
 use crate::provider::roles::RoleError;
-use crate::provider::{Shared, duration};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
 
 pub(super) fn label(m: &TokenModel) -> String {
     match (&m.id, &m.name) {
@@ -27,7 +21,7 @@ pub(super) fn label(m: &TokenModel) -> String {
     }
 }
 
-fn fail(o: &mut Outcome, d: Diagnostic) -> Outcome {
+pub(super) fn fail(o: &mut Outcome, d: Diagnostic) -> Outcome {
     o.diagnostics.push(d);
     std::mem::take(o)
 }
@@ -47,6 +41,11 @@ pub(super) fn role_error(what: &str, e: RoleError) -> Diagnostic {
     }
 }
 
+/// The configured client and the decoded token, or the diagnostic for the first missing.
+fn client_and_model(shared: &Shared, v: &Value) -> Result<(Client, TokenModel), Diagnostic> {
+    Ok((shared.client()?, TokenModel::decode(v)?))
+}
+
 async fn role_ids(
     shared: &Shared,
     client: &Client,
@@ -58,56 +57,10 @@ async fn role_ids(
     }
 }
 
-/// Keys for the token's custom role IDs, preferring the spelling in `prior`. An ID whose
-/// role no longer exists stays an ID (with a warning), so the plan shows the difference
-/// instead of every refresh failing.
-async fn role_keys(
-    shared: &Shared,
-    client: &Client,
-    t: &Token,
-    prior: &TokenModel,
-    o: &mut Outcome,
-) -> Result<Option<Vec<String>>, Error> {
-    let ids = t.custom_role_ids.clone().unwrap_or_default();
-    if ids.is_empty() {
-        return Ok(None);
-    }
-    let mut keys = Vec::with_capacity(ids.len());
-    for id in &ids {
-        match shared.roles.find(client, id).await? {
-            Some(r) => keys.push(r.key),
-            None => {
-                o.diagnostics.warning(
-                    "Custom role no longer exists",
-                    format!(
-                        "{} uses custom role {id}, which no longer exists in LaunchDarkly (deleted outside Terraform). \
-                         The plan replaces it with the roles in custom_roles.",
-                        label(prior)
-                    ),
-                );
-                keys.push(id.clone());
-            }
-        }
-    }
-    // A user who wrote IDs instead of keys keeps seeing IDs.
-    for k in prior.custom_roles.iter().flatten() {
-        if let Some(r) = shared.roles.find(client, k).await? {
-            if let Some(pos) = ids.iter().position(|id| *id == r.id) {
-                keys[pos] = k.clone();
-            }
-        }
-    }
-    Ok(Some(keys))
-}
-
 pub async fn create(shared: &Shared, config: &Value) -> Outcome {
     let mut o = Outcome::default();
-    let client = match shared.client() {
-        Ok(c) => c,
-        Err(d) => return fail(&mut o, d),
-    };
-    let want = match TokenModel::decode(config) {
-        Ok(m) => m,
+    let (client, want) = match client_and_model(shared, config) {
+        Ok(x) => x,
         Err(d) => return fail(&mut o, d),
     };
     let ids = match role_ids(shared, &client, &want).await {
@@ -118,110 +71,6 @@ pub async fn create(shared: &Shared, config: &Value) -> Outcome {
         }
     };
     super::create::create(shared, &client, &want, ids).await
-}
-
-/// Refreshes the token: from the process-wide list snapshot when it shows the token
-/// (`token_snapshot` says when the list is read), else with a GET. Both give the same
-/// `Token` shape, so drift, secret-reset detection and role mapping below are shared.
-pub async fn read(shared: &Shared, state: &Value, private: Vec<u8>) -> Outcome {
-    let mut o = Outcome {
-        private,
-        ..Outcome::default()
-    };
-    let prior = match TokenModel::decode(state) {
-        Ok(m) => m,
-        Err(d) => return fail(&mut o, d),
-    };
-    let Some(id) = prior.id.clone() else {
-        return fail(
-            &mut o,
-            Diagnostic::error("Invalid state", "The access token state has no id."),
-        );
-    };
-    let client = match shared.client() {
-        Ok(c) => c,
-        Err(_) if shared.is_deferred() => {
-            // Planning needs no API call; only this refresh does. Keep the stored state, and
-            // say so and how to refresh (issue 12, item 10).
-            o.diagnostics.warning(
-                "Access token not refreshed: provider configuration known only at apply",
-                format!(
-                    "{} was not read from LaunchDarkly: this provider's configuration depends on values known only at apply \
-                     (e.g. access_token = a token that this plan rotates), so the plan uses the last stored state. \
-                     Changes made outside Terraform show up once the configuration is known. To refresh now, apply what the \
-                     configuration depends on first (terraform apply -target=<that resource>); to plan knowingly without \
-                     refreshing, use -refresh=false.",
-                    label(&prior)
-                ),
-            );
-            o.state = state.clone();
-            return o;
-        }
-        Err(d) => return fail(&mut o, d),
-    };
-    let listed = shared
-        .snapshot
-        .lookup(
-            &client,
-            crate::provider::data_sources::page_concurrency(shared),
-            &id,
-        )
-        .await;
-    let fetched = match listed {
-        Some(t) => Ok(t),
-        // Not in the list (or not worth reading it): only a GET can say it is gone.
-        None => client.get_token(&id).await,
-    };
-    let t = match fetched {
-        Ok(t) => t,
-        Err(e) if e.is_not_found() => {
-            o.diagnostics.warning(
-                "Access token no longer exists",
-                format!("Access token {id} was not found in LaunchDarkly (deleted outside Terraform); it is removed from the state and will be planned for creation."),
-            );
-            o.state = Value::Null;
-            return o;
-        }
-        Err(e) => {
-            o.state = state.clone();
-            return fail(&mut o, api_error(&format!("read {}", label(&prior)), &e));
-        }
-    };
-    let keys = match role_keys(shared, &client, &t, &prior, &mut o).await {
-        Ok(k) => k,
-        Err(e) => {
-            o.state = state.clone();
-            return fail(
-                &mut o,
-                api_error(
-                    &format!("read {}: map custom role IDs to keys", label(&prior)),
-                    &e,
-                ),
-            );
-        }
-    };
-    // LaunchDarkly shows the last four characters of the current secret: if the secret in
-    // state does not end with them, someone reset it outside Terraform.
-    let reset = match (&prior.token, &t.token) {
-        (Some(ours), Some(suffix)) => {
-            !suffix.expose().is_empty() && !ours.ends_with(suffix.expose())
-        }
-        _ => false,
-    };
-    if reset {
-        o.diagnostics.warning(
-            "Access token secret was reset outside Terraform",
-            format!(
-                "The secret of {} was reset outside Terraform (in the UI or the API), so the secret in the state — and in any \
-                 output that uses token — no longer works, or stops at the end of that reset's grace period. \
-                 LaunchDarkly never shows a secret again, so Terraform plans a rotation: apply it to store a working secret.",
-                label(&prior)
-            ),
-        );
-    }
-    o.private = super::private::with_secret_reset(&o.private, reset);
-    o.state = prior.merge_api(&t, keys).to_value();
-    o
 }
 
 pub async fn update(
@@ -334,63 +183,13 @@ pub async fn update(
     o
 }
 
-/// A failed reset: what is known about the secret in state, with readable times, and
-/// the next step.
-fn rotation_failed(what: &str, e: &Error, expiry: Option<i64>) -> Diagnostic {
-    let summary = format!("Failed to rotate the secret of {what}");
-    let ends = match expiry {
-        Some(ms) => format!("at {}", readable_ms(ms)),
-        None => "at once".to_string(),
-    };
-    let detail = match e {
-        Error::OutcomeUnknown {
-            cause,
-            started_at_ms,
-            ..
-        } => format!(
-            "The reset request was sent at {} and its outcome is unknown: {cause}. \
-             The state keeps the previous secret. If LaunchDarkly did not reset it, that secret still works; \
-             if it did, that secret stops working {ends} and the new one was lost. \
-             Next step: run `terraform apply` again. It plans the rotation again (a refresh also notices a reset \
-             that did happen), and stores a secret that works.",
-            readable_ms(*started_at_ms)
-        ),
-        other => format!(
-            "{other}. The secret was not reset: the previous secret in the state still works. \
-             Next step: fix the cause above and run `terraform apply` again; it plans the rotation again."
-        ),
-    };
-    Diagnostic::error(summary, detail)
-}
-
-/// When the old secret stops working: `expire` (v2: negative = now) if it
-/// changed, else now + `rotation_grace_period` (absent or zero = now).
-fn rotation_expiry(prior: &TokenModel, cfg: &TokenModel) -> Result<Option<i64>, Diagnostic> {
-    if let Some(e) = cfg.expire.filter(|e| *e != 0) {
-        if cfg.expire != prior.expire {
-            return Ok((e > 0).then_some(e));
-        }
-    }
-    let grace = match cfg.rotation_grace_period.as_deref() {
-        Some(g) => {
-            duration::parse(g).map_err(|e| Diagnostic::error("Invalid rotation_grace_period", e))?
-        }
-        None => Duration::ZERO,
-    };
-    Ok((!grace.is_zero()).then(|| now_ms() + grace.as_millis() as i64))
-}
-
 pub async fn delete(shared: &Shared, prior_v: &Value) -> Outcome {
     let mut o = Outcome {
         state: prior_v.clone(),
         ..Outcome::default()
     };
-    let client = match shared.client() {
-        Ok(c) => c,
-        Err(d) => return fail(&mut o, d),
-    };
-    let prior = match TokenModel::decode(prior_v) {
-        Ok(m) => m,
+    let (client, prior) = match client_and_model(shared, prior_v) {
+        Ok(x) => x,
         Err(d) => return fail(&mut o, d),
     };
     let Some(id) = prior.id.clone() else {

@@ -8,6 +8,8 @@ mod generate;
 pub mod model;
 pub mod plan;
 mod private;
+mod read;
+mod rotate;
 pub mod schema;
 pub mod validate;
 mod validate_rotation;
@@ -24,12 +26,6 @@ use async_trait::async_trait;
 use model::TokenModel;
 use std::sync::Arc;
 
-fn cancelled(mut o: Outcome) -> Outcome {
-    o.diagnostics
-        .push(crate::framework::provider::cancelled_diagnostic());
-    o
-}
-
 pub struct AccessToken {
     shared: Arc<Shared>,
 }
@@ -38,6 +34,13 @@ impl AccessToken {
     pub fn new(shared: Arc<Shared>) -> AccessToken {
         AccessToken { shared }
     }
+}
+
+/// `o` with the diagnostic saying Terraform cancelled the operation.
+fn cancelled(mut o: Outcome) -> Outcome {
+    o.diagnostics
+        .push(crate::framework::provider::cancelled_diagnostic());
+    o
 }
 
 #[async_trait]
@@ -124,7 +127,7 @@ impl Resource for AccessToken {
             ..Outcome::default()
         };
         match ctx
-            .or_cancelled(apply::read(&self.shared, &state, private))
+            .or_cancelled(read::read(&self.shared, &state, private))
             .await
         {
             Some(o) => o,

@@ -25,12 +25,12 @@ impl StatementModel {
     }
 
     pub fn to_api(&self) -> Statement {
-        let nonempty = |l: &Option<Vec<String>>| l.clone().filter(|v| !v.is_empty());
+        let n = self.normalized();
         Statement {
-            resources: nonempty(&self.resources),
-            not_resources: nonempty(&self.not_resources),
-            actions: nonempty(&self.actions),
-            not_actions: nonempty(&self.not_actions),
+            resources: n.resources,
+            not_resources: n.not_resources,
+            actions: n.actions,
+            not_actions: n.not_actions,
             effect: if self.effect.as_deref() == Some("deny") {
                 Effect::Deny
             } else {
@@ -39,21 +39,16 @@ impl StatementModel {
         }
     }
 
+    /// As the API has it, empty lists null.
     pub fn from_api(s: &Statement) -> StatementModel {
-        let nonempty = |l: &Option<Vec<String>>| l.clone().filter(|v| !v.is_empty());
         StatementModel {
-            effect: Some(
-                match s.effect {
-                    Effect::Allow => "allow",
-                    Effect::Deny => "deny",
-                }
-                .into(),
-            ),
-            resources: nonempty(&s.resources),
-            not_resources: nonempty(&s.not_resources),
-            actions: nonempty(&s.actions),
-            not_actions: nonempty(&s.not_actions),
+            effect: Some(s.effect.as_str().into()),
+            resources: s.resources.clone(),
+            not_resources: s.not_resources.clone(),
+            actions: s.actions.clone(),
+            not_actions: s.not_actions.clone(),
         }
+        .normalized()
     }
 }
 

@@ -90,18 +90,8 @@ pub fn plan(req: &PlanRequest) -> Plan {
 
 #[cfg(test)]
 mod tests {
-    use super::super::schema::schema;
+    use super::super::schema::{object_with as state, schema};
     use super::*;
-
-    fn state(pairs: Vec<(&str, Value)>) -> Value {
-        let mut v = Value::null_object_of(&schema().implied_type());
-        v.set("inline_roles", Value::List(vec![]));
-        v.set("policy_statements", Value::List(vec![]));
-        for (k, x) in pairs {
-            v.set(k, x);
-        }
-        v
-    }
 
     /// The request as the engine passes it on: a create's proposed value has the baseline.
     fn req(prior: Value, proposed: Value) -> PlanRequest {

@@ -79,10 +79,12 @@ tfplugin::object! {
              `0` means no rotation, as in v2. Setting it at creation does not rotate."
         ),
         rotation_triggers: Option<BTreeMap<String, String>> = optional(
-            "Arbitrary non-null values; when any of them changes, the secret is rotated (for example `{ rotated = time_rotating.t.id }`). `{}` is the same as no triggers: adding triggers to a token that had none (or `{}`), or removing them, does not rotate."
+            "Arbitrary non-null values; when any of them changes, the secret is rotated (for example `{ rotated = time_rotating.t.id }`). \
+             `{}` is the same as no triggers: adding triggers to a token that had none (or `{}`), or removing them, does not rotate."
         ),
         rotation_grace_period: Option<String> = optional(
-            "How long the previous secret stays valid after a rotation by `rotation_triggers`, as a non-negative duration such as `\"24h\"` or `\"90m\"`. Default: it expires immediately. Without `rotation_triggers` it has no effect (and a warning says so)."
+            "How long the previous secret stays valid after a rotation by `rotation_triggers`, as a non-negative duration such as `\"24h\"` or `\"90m\"`. \
+             Default: it expires immediately. Without `rotation_triggers` it has no effect (and a warning says so)."
         ),
         inline_roles: Vec<StatementModel> = list_block(
             "An inline policy statement limiting the token; may be repeated. Conflicts with `role` and `custom_roles`."
@@ -116,4 +118,18 @@ pub fn schema() -> Schema {
             deprecated: false,
         },
     }
+}
+
+/// A token object (configuration or state) with empty blocks and the given attributes: the
+/// fixture the validation and planning tests share.
+#[cfg(test)]
+pub fn object_with(pairs: Vec<(&str, crate::framework::Value)>) -> crate::framework::Value {
+    use crate::framework::Value;
+    let mut v = Value::null_object_of(&schema().implied_type());
+    v.set(TokenModel::inline_roles, Value::List(vec![]));
+    v.set(TokenModel::policy_statements, Value::List(vec![]));
+    for (k, x) in pairs {
+        v.set(k, x);
+    }
+    v
 }

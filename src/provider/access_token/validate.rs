@@ -125,18 +125,8 @@ fn kind_path(config: &Value, kind: &str) -> AttributePath {
 
 #[cfg(test)]
 mod tests {
-    use super::super::schema::schema;
+    use super::super::schema::object_with as cfg;
     use super::*;
-
-    fn cfg(pairs: Vec<(&str, Value)>) -> Value {
-        let mut v = Value::null_object_of(&schema().implied_type());
-        v.set("inline_roles", Value::List(vec![]));
-        v.set("policy_statements", Value::List(vec![]));
-        for (k, x) in pairs {
-            v.set(k, x);
-        }
-        v
-    }
 
     fn statement(pairs: Vec<(&str, Value)>) -> Value {
         let mut v = Value::object([

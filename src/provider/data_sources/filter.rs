@@ -7,7 +7,7 @@
 //! (the provider's clock at read time), so they are testable with any clock.
 
 use crate::framework::typed::field;
-use crate::framework::{Attr, AttributePath, Diagnostic, Diagnostics, Value};
+use crate::framework::{Attr, Attribute, AttributePath, Diagnostic, Diagnostics, Type, Value};
 use crate::models::Token;
 use crate::provider::access_token::schema::ROLES;
 use crate::provider::duration;
@@ -31,6 +31,50 @@ pub struct Filters {
     pub created_before: Option<i64>,
     /// Created strictly after this time (ms since the epoch).
     pub created_after: Option<i64>,
+}
+
+/// The arguments (every one optional): the plural data source's, and the list resource's
+/// `config` block.
+pub fn arguments() -> Vec<Attribute> {
+    vec![
+        Attribute::optional(
+            "show_all",
+            Type::Bool,
+            "Include other members' personal tokens (requires a credential with the Admin role). Default `false`.",
+        ),
+        Attribute::optional("name", Type::String, "Only tokens with exactly this name."),
+        Attribute::optional(
+            "name_regex",
+            Type::String,
+            "Only tokens whose name matches this regular expression ([Rust regex syntax](https://docs.rs/regex/latest/regex/#syntax); unanchored, use `^…$` for a full match). Tokens without a name never match.",
+        ),
+        Attribute::optional(
+            "service_token",
+            Type::Bool,
+            "Only service tokens (`true`) or only personal tokens (`false`).",
+        ),
+        Attribute::optional(
+            "role",
+            Type::String,
+            "Only tokens with this built-in role: `reader`, `writer` or `admin`.",
+        ),
+        Attribute::optional(
+            "unused_for",
+            Type::String,
+            "Only stale tokens: last used longer ago than this duration, or never used and created longer ago than it. \
+             A duration such as `\"2160h\"` (90 days); hours are the largest unit. Compared with the provider's clock at read time.",
+        ),
+        Attribute::optional(
+            "created_before",
+            Type::String,
+            "Only tokens created before this time (RFC 3339, e.g. `\"2026-01-31T00:00:00Z\"`).",
+        ),
+        Attribute::optional(
+            "created_after",
+            Type::String,
+            "Only tokens created after this time (RFC 3339). Must be earlier than `created_before` when both are set.",
+        ),
+    ]
 }
 
 fn bad_regex(pattern: &str, e: &regex::Error) -> Diagnostic {

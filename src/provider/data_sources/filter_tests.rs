@@ -1,11 +1,16 @@
 //! Tests of `filter.rs`: the filter attributes' validation and matching against tokens.
 
+use super::super::AccessTokens;
 use super::super::model::tests::token;
-use super::super::schema::tokens_schema;
 use super::*;
+use crate::framework::DataSource;
 
 fn cfg(pairs: Vec<(&str, Value)>) -> Value {
-    let mut v = Value::null_object_of(&tokens_schema().implied_type());
+    let mut v = Value::null_object_of(
+        &AccessTokens::new(Default::default())
+            .schema()
+            .implied_type(),
+    );
     for (k, x) in pairs {
         v.set(k, x);
     }

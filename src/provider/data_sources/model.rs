@@ -5,7 +5,8 @@
 use super::schema::{StatementItem, TokenItem};
 use crate::framework::Value;
 use crate::framework::object::ToValue;
-use crate::models::{Effect, Statement, Token};
+use crate::models::{Statement, Token};
+use crate::provider::access_token::model::StatementModel;
 use crate::secret::last4;
 use chrono::{DateTime, SecondsFormat};
 use std::cmp::Ordering;
@@ -22,22 +23,15 @@ fn last_used(ms: Option<i64>) -> Option<String> {
     ms.filter(|ms| *ms > 0).and_then(rfc3339)
 }
 
-/// A statement list: present and non-empty, otherwise null.
-fn nonempty(items: &Option<Vec<String>>) -> Option<Vec<String>> {
-    items.clone().filter(|v| !v.is_empty())
-}
-
+/// A statement as the resource reads it (empty lists null), with its effect always set.
 fn statement(s: &Statement) -> StatementItem {
+    let m = StatementModel::from_api(s);
     StatementItem {
-        effect: match s.effect {
-            Effect::Allow => "allow",
-            Effect::Deny => "deny",
-        }
-        .to_string(),
-        resources: nonempty(&s.resources),
-        not_resources: nonempty(&s.not_resources),
-        actions: nonempty(&s.actions),
-        not_actions: nonempty(&s.not_actions),
+        effect: s.effect.as_str().to_string(),
+        resources: m.resources,
+        not_resources: m.not_resources,
+        actions: m.actions,
+        not_actions: m.not_actions,
     }
 }
 
@@ -93,7 +87,7 @@ pub fn sort_dedup(tokens: &mut Vec<Token>) {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::models::Links;
+    use crate::models::{Effect, Links};
 
     pub(crate) fn token(id: &str, created: i64) -> Token {
         Token {

@@ -1,11 +1,11 @@
-//! Schemas of the two token data sources. Protocol 5 has no nested
+//! The token object of the two token data sources. Protocol 5 has no nested
 //! attributes, so a token is a computed attribute of object type; the plural
-//! data source holds a list of them and the singular one has the same
-//! attributes flattened at the top level. One typed object (`TokenItem`)
-//! describes a token for both.
+//! data source (`tokens.rs`) holds a list of them and the singular one (`token.rs`)
+//! has the same attributes flattened at the top level. One typed object
+//! (`TokenItem`) describes a token for both; each data source's file holds its schema.
 
+use crate::framework::Type;
 use crate::framework::object::CtyType;
-use crate::framework::{Attribute, Block, Schema, Type};
 
 tfplugin::object! {
     /// One policy statement of a token in a result (`inline_roles` elements).
@@ -48,148 +48,4 @@ tfplugin::object! {
 /// The object type of one element of `tokens`.
 pub fn token_type() -> Type {
     TokenItem::cty()
-}
-
-/// `launchdarkly_access_tokens`.
-pub fn tokens_schema() -> Schema {
-    Schema {
-        version: 0,
-        block: Block {
-            description: "Lists the API access tokens visible to the provider's credential, optionally filtered.\n\n\
-                Every page of `GET /api/v2/tokens` is read; the filters (`name`, `name_regex`, `service_token`, `role`, \
-                and the audit filters `unused_for`, `created_before`, `created_after`) are applied to the full list and combine with AND. Results are sorted by creation date, then ID. \
-                Secrets are never exposed: `token_suffix` holds the last four characters only.\n\n\
-                A personal token sees service tokens and its own member's personal tokens; with the Admin role and \
-                `show_all = true` it also sees every other member's personal tokens."
-                .into(),
-            attributes: vec![
-                Attribute::computed(
-                    "id",
-                    Type::String,
-                    "An identifier derived from the arguments (stable for the same filters).",
-                ),
-                Attribute::optional(
-                    "show_all",
-                    Type::Bool,
-                    "Include other members' personal tokens (requires a credential with the Admin role). Default `false`.",
-                ),
-                Attribute::optional("name", Type::String, "Only tokens with exactly this name."),
-                Attribute::optional(
-                    "name_regex",
-                    Type::String,
-                    "Only tokens whose name matches this regular expression ([Rust regex syntax](https://docs.rs/regex/latest/regex/#syntax); unanchored, use `^…$` for a full match). Tokens without a name never match.",
-                ),
-                Attribute::optional(
-                    "service_token",
-                    Type::Bool,
-                    "Only service tokens (`true`) or only personal tokens (`false`).",
-                ),
-                Attribute::optional(
-                    "role",
-                    Type::String,
-                    "Only tokens with this built-in role: `reader`, `writer` or `admin`.",
-                ),
-                Attribute::optional(
-                    "unused_for",
-                    Type::String,
-                    "Only stale tokens: last used longer ago than this duration, or never used and created longer ago than it. \
-                     A duration such as `\"2160h\"` (90 days); hours are the largest unit. Compared with the provider's clock at read time.",
-                ),
-                Attribute::optional(
-                    "created_before",
-                    Type::String,
-                    "Only tokens created before this time (RFC 3339, e.g. `\"2026-01-31T00:00:00Z\"`).",
-                ),
-                Attribute::optional(
-                    "created_after",
-                    Type::String,
-                    "Only tokens created after this time (RFC 3339). Must be earlier than `created_before` when both are set.",
-                ),
-                Attribute::computed(
-                    "tokens",
-                    Type::list(token_type()),
-                    "The matching tokens, sorted by creation date then ID. Each has the attributes of the `launchdarkly_access_token` data source: \
-                     `id`, `name`, `description`, `role`, `custom_role_ids`, `inline_roles`, `service_token`, `default_api_version`, \
-                     `owner_id`, `member_id`, `creation_date`, `last_modified`, `last_used` and `token_suffix`.",
-                ),
-                Attribute::computed(
-                    "ids",
-                    Type::list(Type::String),
-                    "The IDs of the matching tokens, in the same order as `tokens` (handy for `for_each = toset(...)`).",
-                ),
-            ],
-            ..Block::default()
-        },
-    }
-}
-
-/// `launchdarkly_access_token`.
-pub fn token_schema() -> Schema {
-    let mut attributes = vec![
-        Attribute::optional_computed(
-            "id",
-            Type::String,
-            "The token ID to look up. Exactly one of `id` or `name` is required.",
-        ),
-        Attribute::optional_computed(
-            "name",
-            Type::String,
-            "The exact name of the token to look up; exactly one visible token must have it. Exactly one of `id` or `name` is required.",
-        ),
-        Attribute::optional(
-            "show_all",
-            Type::Bool,
-            "When looking up by `name`, also search other members' personal tokens (requires the Admin role). Default `false`.",
-        ),
-    ];
-    // The lookup keys above are optional; every other token attribute is computed.
-    let keys: Vec<String> = attributes.iter().map(|a| a.name.clone()).collect();
-    attributes.extend(
-        TokenItem::attributes()
-            .into_iter()
-            .filter(|a| !keys.contains(&a.name)),
-    );
-    Schema {
-        version: 0,
-        block: Block {
-            description: "Looks up one API access token by `id` or by unique `name`.\n\n\
-                A lookup by `name` reads the whole token list and fails, naming the candidates, when no token or \
-                several tokens have that name. Secrets are never exposed: `token_suffix` holds the last four characters only."
-                .into(),
-            attributes,
-            ..Block::default()
-        },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn singular_has_every_token_attribute_at_the_top_level() {
-        let s = token_schema();
-        for item in TokenItem::attributes() {
-            let name = item.name.as_str();
-            let a = s.block.attribute(name).expect(name);
-            assert_eq!(a.ty, item.ty, "{name}");
-            assert!(a.computed, "{name}");
-        }
-        assert!(s.block.attribute("id").is_some_and(|a| a.optional));
-        assert!(s.block.attribute("name").is_some_and(|a| a.optional));
-        assert!(
-            s.block
-                .attributes
-                .iter()
-                .all(|a| !a.sensitive && !a.required)
-        );
-    }
-
-    #[test]
-    fn plural_lists_tokens_of_the_shared_object_type() {
-        let s = tokens_schema();
-        let tokens = s.block.attribute("tokens").expect("tokens");
-        assert_eq!(tokens.ty, Type::list(token_type()));
-        assert!(tokens.computed && !tokens.optional);
-    }
 }

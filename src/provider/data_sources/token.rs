@@ -2,10 +2,12 @@
 //! `name` exactly one visible token has (the full list, then a match).
 //! Zero or several matches are errors naming what was found.
 
-use super::{list_tokens, model, schema};
+use super::schema::TokenItem;
+use super::{list_tokens, model};
 use crate::framework::typed::field;
 use crate::framework::{
-    Attr, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Schema, Value,
+    Attr, Attribute, AttributePath, Block, Ctx, DataSource, Diagnostic, Diagnostics, Schema, Type,
+    Value,
 };
 use crate::models::Token;
 use crate::provider::Shared;
@@ -142,8 +144,43 @@ impl DataSource for AccessTokenLookup {
         "access_token"
     }
 
+    /// The lookup keys (`id`, `name`, `show_all`), then every other token attribute, computed.
     fn schema(&self) -> Schema {
-        schema::token_schema()
+        let mut attributes = vec![
+            Attribute::optional_computed(
+                "id",
+                Type::String,
+                "The token ID to look up. Exactly one of `id` or `name` is required.",
+            ),
+            Attribute::optional_computed(
+                "name",
+                Type::String,
+                "The exact name of the token to look up; exactly one visible token must have it. Exactly one of `id` or `name` is required.",
+            ),
+            Attribute::optional(
+                "show_all",
+                Type::Bool,
+                "When looking up by `name`, also search other members' personal tokens (requires the Admin role). Default `false`.",
+            ),
+        ];
+        // The lookup keys above are optional; every other token attribute is computed.
+        let keys: Vec<String> = attributes.iter().map(|a| a.name.clone()).collect();
+        attributes.extend(
+            TokenItem::attributes()
+                .into_iter()
+                .filter(|a| !keys.contains(&a.name)),
+        );
+        Schema {
+            version: 0,
+            block: Block {
+                description: "Looks up one API access token by `id` or by unique `name`.\n\n\
+                    A lookup by `name` reads the whole token list and fails, naming the candidates, when no token or \
+                    several tokens have that name. Secrets are never exposed: `token_suffix` holds the last four characters only."
+                    .into(),
+                attributes,
+                ..Block::default()
+            },
+        }
     }
 
     async fn validate(&self, config: &Value) -> Diagnostics {
@@ -208,10 +245,33 @@ mod tests {
     use super::*;
 
     fn cfg(id: Value, name: Value) -> Value {
-        let mut v = Value::null_object_of(&schema::token_schema().implied_type());
+        let mut v = Value::null_object_of(&lookup_schema().implied_type());
         v.set("id", id);
         v.set("name", name);
         v
+    }
+
+    fn lookup_schema() -> Schema {
+        AccessTokenLookup::new(Arc::default()).schema()
+    }
+
+    #[test]
+    fn singular_has_every_token_attribute_at_the_top_level() {
+        let s = lookup_schema();
+        for item in TokenItem::attributes() {
+            let name = item.name.as_str();
+            let a = s.block.attribute(name).expect(name);
+            assert_eq!(a.ty, item.ty, "{name}");
+            assert!(a.computed, "{name}");
+        }
+        assert!(s.block.attribute("id").is_some_and(|a| a.optional));
+        assert!(s.block.attribute("name").is_some_and(|a| a.optional));
+        assert!(
+            s.block
+                .attributes
+                .iter()
+                .all(|a| !a.sensitive && !a.required)
+        );
     }
 
     fn paths(d: &Diagnostics) -> Vec<String> {

@@ -45,6 +45,16 @@ pub enum Effect {
     Deny,
 }
 
+impl Effect {
+    /// The wire spelling: `allow` or `deny`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Allow => "allow",
+            Effect::Deny => "deny",
+        }
+    }
+}
+
 /// A policy statement. `StatementPost` (request) and `Statement` (response) have the same
 /// fields, so one type serves both.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
