@@ -109,3 +109,19 @@ now_ns() { date +%s%N; }
 
 # median: the median of the numbers on stdin.
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+
+# para TEXT…: each argument as a Markdown paragraph (or heading): the line, then a blank line.
+para() { printf '%s\n\n' "$@"; }
+
+# table_head COLUMN…: a Markdown table's header row and alignment row; a column written
+# "title:r" is right-aligned.
+table_head() {
+  local head="|" rule="|" col
+  for col in "$@"; do
+    case "$col" in
+      *:r) head+=" ${col%:r} |" rule+="---:|" ;;
+      *) head+=" $col |" rule+="---|" ;;
+    esac
+  done
+  printf '%s\n%s\n' "$head" "$rule"
+}

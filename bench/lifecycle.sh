@@ -81,12 +81,10 @@ for sub in "${subjects[@]}"; do
 done
 stop_emulator
 
-echo "## $N-resource lifecycle: apply, no-change plan, destroy"
-echo
-echo "Wall time, median of $RUNS untraced runs (min–max); API requests as logged by the emulator."
-echo
-echo "| provider | apply (s) | plan (s) | destroy (s) | total (s) | API requests apply / plan / destroy |"
-echo "|---|---:|---:|---:|---:|---|"
+para "## $N-resource lifecycle: apply, no-change plan, destroy" \
+  "Wall time, median of $RUNS untraced runs (min–max); API requests as logged by the emulator."
+table_head provider "apply (s):r" "plan (s):r" "destroy (s):r" "total (s):r" \
+  "API requests apply / plan / destroy"
 for sub in "${subjects[@]}"; do
   IFS='|' read -r name _ _ _ <<<"$sub"
   row="| $name"
@@ -106,10 +104,9 @@ for sub in "${subjects[@]}"; do
   echo "$row | $reqs |"
 done
 echo
-echo "### Where the time goes (one traced run; TF_LOG_CORE=trace, TF_LOG_PROVIDER=debug)"
-echo
-echo "| provider | command | traced (s) | processes | process starts (s) | exits (s) | provider RPCs (s) | Terraform core (s) | RPCs: calls, mean ms |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
+para "### Where the time goes (one traced run; TF_LOG_CORE=trace, TF_LOG_PROVIDER=debug)"
+table_head provider command "traced (s):r" processes:r "process starts (s):r" "exits (s):r" \
+  "provider RPCs (s):r" "Terraform core (s):r" "RPCs: calls, mean ms"
 for sub in "${subjects[@]}"; do
   IFS='|' read -r name type _ _ <<<"$sub"
   for cmd in apply plan destroy; do

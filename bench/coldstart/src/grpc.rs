@@ -12,6 +12,21 @@ use std::time::Duration;
 use tonic::codegen::http::uri::PathAndQuery;
 use tonic::transport::{Channel, Endpoint, Uri};
 
+/// The verifier's handshake-signature methods: each hands over to the rustls function of
+/// the same name with the provider's algorithms.
+macro_rules! handshake_signatures {
+    ($($method:ident),*) => {$(
+        fn $method(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::$method(message, cert, dss, &self.1.signature_verification_algorithms)
+        }
+    )*};
+}
+
 /// Accepts exactly the certificate from the handshake line, as go-plugin does.
 #[derive(Debug)]
 struct PinnedServer(Vec<u8>, Arc<rustls::crypto::CryptoProvider>);
@@ -33,22 +48,7 @@ impl ServerCertVerifier for PinnedServer {
             ))
         }
     }
-    fn verify_tls12_signature(
-        &self,
-        m: &[u8],
-        c: &CertificateDer<'_>,
-        d: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(m, c, d, &self.1.signature_verification_algorithms)
-    }
-    fn verify_tls13_signature(
-        &self,
-        m: &[u8],
-        c: &CertificateDer<'_>,
-        d: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(m, c, d, &self.1.signature_verification_algorithms)
-    }
+    handshake_signatures!(verify_tls12_signature, verify_tls13_signature);
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.1.signature_verification_algorithms.supported_schemes()
     }

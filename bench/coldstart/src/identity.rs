@@ -12,12 +12,12 @@ pub(crate) struct ClientIdentity {
 pub(crate) fn client_identity() -> ClientIdentity {
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).expect("P-521 key");
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).expect("params");
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "localhost");
-    params
-        .distinguished_name
-        .push(rcgen::DnType::OrganizationName, "HashiCorp");
+    for (part, value) in [
+        (rcgen::DnType::CommonName, "localhost"),
+        (rcgen::DnType::OrganizationName, "HashiCorp"),
+    ] {
+        params.distinguished_name.push(part, value);
+    }
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     params.key_usages = vec![
         rcgen::KeyUsagePurpose::DigitalSignature,

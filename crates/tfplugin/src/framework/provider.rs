@@ -207,10 +207,10 @@ served_family! {
 #[derive(Clone, Default)]
 pub struct Opened {
     pub result: Value,
+    pub diagnostics: Diagnostics,
     pub private: Vec<u8>,
     /// When Terraform should call `renew` (if the run lasts that long).
     pub renew_at: Option<SystemTime>,
-    pub diagnostics: Diagnostics,
 }
 
 /// What renewing an ephemeral resource produced.

@@ -56,9 +56,12 @@ pub(super) async fn plan(
     engine: &Engine,
     req: pb::plan_resource_change::Request,
 ) -> pb::plan_resource_change::Response {
-    let values = [req.prior_state, req.proposed_new_state, req.config];
-    let (r, [prior, proposed, config]) =
-        or_return!(change(engine, &req.type_name, values, "proposed new state"));
+    let (r, [prior, proposed, config]) = or_return!(change(
+        engine,
+        &req.type_name,
+        [req.prior_state, req.proposed_new_state, req.config],
+        "proposed new state"
+    ));
     let mut plan = engine
         .plan_resource(
             &req.type_name,
@@ -91,17 +94,13 @@ pub(super) async fn apply(
     let values = [req.prior_state, req.planned_state, req.config];
     let (r, [prior, planned, config]) =
         or_return!(change(engine, &req.type_name, values, "planned state"));
-    let out = engine
-        .apply_resource(
-            &req.type_name,
-            ApplyRequest {
-                prior,
-                planned,
-                config,
-                planned_private: req.planned_private,
-            },
-        )
-        .await;
+    let request = ApplyRequest {
+        prior,
+        planned,
+        config,
+        planned_private: req.planned_private,
+    };
+    let out = engine.apply_resource(&req.type_name, request).await;
     outcome_response(engine, &req.type_name, &r.ty, out, "new state")
 }
 
@@ -224,8 +223,7 @@ pub(super) async fn generate_config(
     engine: &Engine,
     req: pb::generate_resource_config::Request,
 ) -> pb::generate_resource_config::Response {
-    let kind = engine.resource(&req.type_name);
-    let (r, state) = lookup_and_decode!(kind, req.state, "state");
+    let (r, state) = lookup_and_decode!(engine.resource(&req.type_name), req.state, "state");
     let (config, mut d) = engine.generate_resource_config(&req.type_name, state).await;
     let config = config.and_then(|v| encode_into(&mut d, &v, &r.ty, "configuration"));
     pb::generate_resource_config::Response {
