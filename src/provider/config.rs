@@ -12,11 +12,12 @@ use url::Url;
 pub const ENV_ACCESS_TOKEN: &str = "LAUNCHDARKLY_ACCESS_TOKEN";
 pub const ENV_OAUTH_TOKEN: &str = "LAUNCHDARKLY_OAUTH_TOKEN";
 pub const ENV_API_HOST: &str = "LAUNCHDARKLY_API_HOST";
-pub const DEFAULT_API_HOST: &str = "https://app.launchdarkly.com";
-/// Seconds; the official provider's default.
-pub const DEFAULT_HTTP_TIMEOUT_SECS: u64 = 20;
-/// Terraform's default `-parallelism`; see docs/index.md for why.
-pub const DEFAULT_MAX_CONCURRENCY: u64 = 10;
+pub use crate::client::DEFAULT_API_HOST;
+/// The client's default HTTP timeout in seconds (the official provider's default).
+pub const DEFAULT_HTTP_TIMEOUT_SECS: u64 = crate::client::DEFAULT_HTTP_TIMEOUT.as_secs();
+/// The client's default concurrency: Terraform's default `-parallelism`; see
+/// docs/index.md for why.
+pub const DEFAULT_MAX_CONCURRENCY: u64 = crate::client::DEFAULT_MAX_CONCURRENCY as u64;
 
 pub fn schema() -> Schema {
     Schema {

@@ -3,15 +3,10 @@
 //! (clients compute their waits from the real clock).
 
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// Real epoch milliseconds.
-pub fn real_now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
+pub use launchdarkly_api::models::time::now_ms as real_now_ms;
 
 /// A clock that can be advanced.
 #[derive(Debug, Default)]

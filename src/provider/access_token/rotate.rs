@@ -4,16 +4,10 @@
 use super::model::TokenModel;
 use crate::client::Error;
 use crate::framework::Diagnostic;
+use crate::models::time::now_ms;
 use crate::provider::diagnostics::readable_ms;
 use crate::provider::duration;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
+use std::time::Duration;
 
 /// A failed reset: what is known about the secret in state, with readable times, and
 /// the next step.

@@ -2,25 +2,15 @@
 //! overall deadline, retry decisions, waits) and reports how it ended as an [`Ending`];
 //! [`Client::outcome`] turns that into `Result<RawResponse, Error>` without any I/O.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use tokio::time::Instant;
 
 use super::retry::{self, AttemptOutcome, Decision, RateLimitInfo, RetryReason, RetryState};
 use super::transport::{RawResponse, TransportFailure};
+use crate::models::time::{epoch_ms, now_ms};
+
 use super::{ApiErrorDetail, ApiRequest, Client, Error, Repeatable, hint_for};
-
-/// The current time in epoch milliseconds.
-fn now_ms() -> i64 {
-    epoch_ms(SystemTime::now())
-}
-
-/// `t` in epoch milliseconds (0 before the epoch, `i64::MAX` past its range).
-fn epoch_ms(t: SystemTime) -> i64 {
-    t.duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
 
 /// How the attempt loop ended.
 #[derive(Debug)]

@@ -10,6 +10,7 @@ mod error_body;
 mod patch;
 mod post;
 mod role;
+pub mod time;
 mod token;
 
 pub use error_body::ErrorBody;
