@@ -94,8 +94,14 @@ pub trait Provider: Send + Sync {
     async fn validate(&self, config: &Value) -> Diagnostics;
     /// Resolves credentials and builds clients; may see unknown values during plan.
     async fn configure(&self, ctx: &Ctx, terraform_version: &str, config: &Value) -> Diagnostics;
-    fn resources(&self) -> Vec<Arc<dyn Resource>>;
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+    /// Managed resource types; none by default.
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        Vec::new()
+    }
+    /// Data source types; none by default.
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        Vec::new()
+    }
     /// Ephemeral resource types (Terraform 1.10 and later); none by default.
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
         Vec::new()

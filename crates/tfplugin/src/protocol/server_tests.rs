@@ -2,7 +2,7 @@
 //! undecodable values and Stop.
 
 use super::*;
-use crate::framework::provider::{ApplyRequest, Ctx, DataSource, PlanRequest, Resource};
+use crate::framework::provider::{ApplyRequest, Ctx, PlanRequest, Resource};
 use crate::framework::{Attribute, Block, Diagnostics, Outcome, Plan, Schema, Type, Value};
 use crate::protocol::convert::encode_value;
 
@@ -54,9 +54,6 @@ impl Provider for TestProvider {
     }
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![Arc::new(Panicky)]
-    }
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![]
     }
 }
 
