@@ -2,7 +2,12 @@
 //! compiler), so building needs no system `protoc`.
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let protos = ["../../proto/tfplugin5.proto", "../../proto/plugin.proto"];
+    let protos = [
+        "../../proto/tfplugin5.proto",
+        "../../proto/tfplugin5_types.proto",
+        "../../proto/tfplugin5_rpcs.proto",
+        "../../proto/plugin.proto",
+    ];
     for p in &protos {
         println!("cargo:rerun-if-changed={p}");
     }
