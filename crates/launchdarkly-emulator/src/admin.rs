@@ -14,8 +14,9 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -29,16 +30,26 @@ use super::{SeedToken, seed};
 /// On `GET /_emulator/requests`: how many records the bounded log dropped.
 const DROPPED_HEADER: &str = "x-emulator-dropped-requests";
 
-fn check(s: &Shared, headers: &HeaderMap) -> Result<(), ApiError> {
-    let key = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .trim();
-    if !key.is_empty() && s.admin_keys.iter().any(|k| k == key) {
-        Ok(())
-    } else {
-        Err(ApiError::unauthorized())
+/// The admin endpoints' guard and state: extracting it checks `Authorization` against the
+/// admin keys (401 otherwise). It comes first in every handler; bodies were already read
+/// whole by `limit::body_limit`, so a handler's `Bytes` cannot fail after it.
+struct Admin(Arc<Shared>);
+
+impl FromRequestParts<Arc<Shared>> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, s: &Arc<Shared>) -> Result<Self, ApiError> {
+        let key = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .trim();
+        if !key.is_empty() && s.admin_keys.iter().any(|k| k == key) {
+            Ok(Admin(Arc::clone(s)))
+        } else {
+            Err(ApiError::unauthorized())
+        }
     }
 }
 
@@ -69,18 +80,12 @@ struct Advance {
     advance_ms: u64,
 }
 
-async fn tokens(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Result<Response, ApiError> {
-    check(&s, &headers)?;
+async fn tokens(Admin(s): Admin) -> Result<Response, ApiError> {
     let store = lock(&s.store);
     Ok(respond::json(StatusCode::OK, &store.tokens))
 }
 
-async fn seed_tokens(
-    State(s): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    check(&s, &headers)?;
+async fn seed_tokens(Admin(s): Admin, body: Bytes) -> Result<Response, ApiError> {
     let (count, token) = parse_seed_request(&body)?;
     let now = s.clock.now_ms();
     let mut store = lock(&s.store);
@@ -92,48 +97,32 @@ async fn seed_tokens(
     Ok(respond::json(StatusCode::CREATED, &created))
 }
 
-async fn clock(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Result<Response, ApiError> {
-    check(&s, &headers)?;
+async fn clock(Admin(s): Admin) -> Result<Response, ApiError> {
     Ok(respond::json(
         StatusCode::OK,
         &json!({"nowMs": s.clock.now_ms()}),
     ))
 }
 
-async fn advance(
-    State(s): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    check(&s, &headers)?;
+async fn advance(Admin(s): Admin, body: Bytes) -> Result<Response, ApiError> {
     let a: Advance = body_json(&body)?;
     let now = s.clock.advance(Duration::from_millis(a.advance_ms));
     s.persist(&lock(&s.store));
     Ok(respond::json(StatusCode::OK, &json!({"nowMs": now})))
 }
 
-async fn get_faults(
-    State(s): State<Arc<Shared>>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    check(&s, &headers)?;
+async fn get_faults(Admin(s): Admin) -> Result<Response, ApiError> {
     let f = lock(&s.faults).faults.clone();
     Ok(respond::json(StatusCode::OK, &f))
 }
 
-async fn put_faults(
-    State(s): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    check(&s, &headers)?;
+async fn put_faults(Admin(s): Admin, body: Bytes) -> Result<Response, ApiError> {
     let f: Faults = body_json(&body)?;
     lock(&s.faults).set(f.clone());
     Ok(respond::json(StatusCode::OK, &f))
 }
 
-async fn requests(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Result<Response, ApiError> {
-    check(&s, &headers)?;
+async fn requests(Admin(s): Admin) -> Result<Response, ApiError> {
     let (records, dropped) = {
         let log = lock(&s.log);
         (log.records(), log.dropped())
@@ -145,11 +134,7 @@ async fn requests(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Result<Re
     Ok(response)
 }
 
-async fn clear_requests(
-    State(s): State<Arc<Shared>>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    check(&s, &headers)?;
+async fn clear_requests(Admin(s): Admin) -> Result<Response, ApiError> {
     s.clear_requests();
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -4,10 +4,12 @@
 //! (authentication, parameters, visibility) and the reads; the list is in `api/list.rs`,
 //! the writes (create, patch, reset) in `api/write.rs`.
 
+use std::convert::Infallible;
 use std::sync::{Arc, MutexGuard};
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
@@ -50,15 +52,34 @@ fn authenticate(
     Ok(t.clone())
 }
 
-/// How every route starts: the emulated now, the locked store and the authenticated caller.
-fn caller<'a>(
-    s: &'a Shared,
-    headers: &HeaderMap,
-) -> Result<(i64, MutexGuard<'a, Store>, EmulatedToken), ApiError> {
-    let now = s.clock.now_ms();
-    let mut store = lock(&s.store);
-    let me = authenticate(&mut store, headers, now)?;
-    Ok((now, store, me))
+/// What every API handler starts from: the shared state and the request headers. Extracting
+/// it cannot fail; the caller is authenticated by [`Api::caller`] in the handler, so after the
+/// route's other extractors (path, query, body).
+pub struct Api {
+    shared: Arc<Shared>,
+    headers: HeaderMap,
+}
+
+impl FromRequestParts<Arc<Shared>> for Api {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, s: &Arc<Shared>) -> Result<Self, Infallible> {
+        Ok(Api {
+            shared: Arc::clone(s),
+            headers: parts.headers.clone(),
+        })
+    }
+}
+
+impl Api {
+    /// How every route starts: the emulated now, the locked store and the authenticated
+    /// caller.
+    fn caller(&self) -> Result<(i64, MutexGuard<'_, Store>, EmulatedToken), ApiError> {
+        let now = self.shared.clock.now_ms();
+        let mut store = lock(&self.shared.store);
+        let me = authenticate(&mut store, &self.headers, now)?;
+        Ok((now, store, me))
+    }
 }
 
 /// Only Admin tokens manage tokens (custom roles and inline policies are not evaluated).
@@ -117,38 +138,26 @@ fn target(store: &Store, me: &EmulatedToken, id: &str) -> Result<usize, ApiError
 }
 
 /// `GET /api/v2/tokens/{id}`
-pub async fn get(
-    State(s): State<Arc<Shared>>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> ApiResult {
-    let (_, store, me) = caller(&s, &headers)?;
+pub async fn get(api: Api, Path(id): Path<String>) -> ApiResult {
+    let (_, store, me) = api.caller()?;
     let idx = target(&store, &me, &id)?;
     let t = store.tokens.get(idx).ok_or_else(ApiError::not_found)?;
     Ok(respond::json(StatusCode::OK, &store.render(t, false)))
 }
 
 /// `DELETE /api/v2/tokens/{id}`
-pub async fn delete(
-    State(s): State<Arc<Shared>>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> ApiResult {
-    let (_, mut store, me) = caller(&s, &headers)?;
+pub async fn delete(api: Api, Path(id): Path<String>) -> ApiResult {
+    let (_, mut store, me) = api.caller()?;
     require_admin(&me)?;
     let idx = target(&store, &me, &id)?;
     store.tokens.remove(idx);
-    s.persist(&store);
+    api.shared.persist(&store);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// `GET /api/v2/roles/{keyOrId}`
-pub async fn role(
-    State(s): State<Arc<Shared>>,
-    headers: HeaderMap,
-    Path(key): Path<String>,
-) -> ApiResult {
-    let (_, store, _) = caller(&s, &headers)?;
+pub async fn role(api: Api, Path(key): Path<String>) -> ApiResult {
+    let (_, store, _) = api.caller()?;
     let role = store
         .roles
         .iter()

@@ -203,52 +203,37 @@ impl FaultState {
 
     /// Consumes one "lost create" if armed.
     pub fn take_lost_create(&mut self) -> Option<LostResponse> {
-        if self.faults.lose_next_creates > 0 {
-            self.faults.lose_next_creates -= 1;
-            Some(self.faults.lost_create_mode)
-        } else {
-            None
-        }
+        take_one(&mut self.faults.lose_next_creates).then_some(self.faults.lost_create_mode)
     }
 
     /// Consumes one "failed create" if armed: the status to answer with.
     pub fn take_failed_create(&mut self) -> Option<u16> {
-        if self.faults.fail_next_creates > 0 {
-            self.faults.fail_next_creates -= 1;
-            Some(self.faults.error_status)
-        } else {
-            None
-        }
+        take_one(&mut self.faults.fail_next_creates).then_some(self.faults.error_status)
     }
 
     /// Consumes one "failed reset" if armed: the status to answer with.
     pub fn take_failed_reset(&mut self) -> Option<u16> {
-        if self.faults.fail_next_resets > 0 {
-            self.faults.fail_next_resets -= 1;
-            Some(self.faults.error_status)
-        } else {
-            None
-        }
+        take_one(&mut self.faults.fail_next_resets).then_some(self.faults.error_status)
     }
 
     /// Consumes one "oversized list" if armed: the body size to send.
     pub fn take_oversized_list(&mut self) -> Option<u64> {
-        if self.faults.oversize_next_lists > 0 {
-            self.faults.oversize_next_lists -= 1;
-            Some(self.faults.oversized_list_bytes)
-        } else {
-            None
-        }
+        take_one(&mut self.faults.oversize_next_lists).then_some(self.faults.oversized_list_bytes)
     }
 
     /// Consumes one "PATCH conflict" if armed.
     pub fn take_conflict(&mut self) -> bool {
-        if self.faults.conflict_next_patches > 0 {
-            self.faults.conflict_next_patches -= 1;
-            true
-        } else {
-            false
-        }
+        take_one(&mut self.faults.conflict_next_patches)
+    }
+}
+
+/// Consumes one shot of a "next N" knob: counts it down and says whether one was armed.
+fn take_one(armed: &mut u32) -> bool {
+    if *armed > 0 {
+        *armed -= 1;
+        true
+    } else {
+        false
     }
 }
 
@@ -260,124 +245,34 @@ fn rng_for(faults: &Faults) -> StdRng {
 }
 
 fn rate_headers(style: RateLimitStyle, limit: u32, remaining: u32, reset_ms: i64) -> RateHeaders {
-    let mut h = RateHeaders::default();
-    match style {
-        RateLimitStyle::Global => {
-            h.headers
-                .push(("X-Ratelimit-Global-Limit", limit.to_string()));
-            h.headers
-                .push(("X-Ratelimit-Global-Remaining", remaining.to_string()));
-            h.headers.push(("X-Ratelimit-Reset", reset_ms.to_string()));
-            h.reset_ms = Some(reset_ms);
-        }
-        RateLimitStyle::Route => {
-            h.headers
-                .push(("X-Ratelimit-Route-Limit", limit.to_string()));
-            h.headers
-                .push(("X-Ratelimit-Route-Remaining", remaining.to_string()));
-            h.headers.push(("X-Ratelimit-Reset", reset_ms.to_string()));
-            h.reset_ms = Some(reset_ms);
-        }
-        RateLimitStyle::AuthToken => {
-            h.headers
-                .push(("X-Ratelimit-Auth-Token-Limit", limit.to_string()));
-            h.headers
-                .push(("X-Ratelimit-Auth-Token-Remaining", remaining.to_string()));
-            h.headers
-                .push(("X-Ratelimit-Auth-Token-Reset", reset_ms.to_string()));
-            h.reset_ms = Some(reset_ms);
-        }
-        RateLimitStyle::RetryAfter | RateLimitStyle::None => {}
+    let (limit_name, remaining_name, reset_name) = match style {
+        RateLimitStyle::Global => (
+            "X-Ratelimit-Global-Limit",
+            "X-Ratelimit-Global-Remaining",
+            "X-Ratelimit-Reset",
+        ),
+        RateLimitStyle::Route => (
+            "X-Ratelimit-Route-Limit",
+            "X-Ratelimit-Route-Remaining",
+            "X-Ratelimit-Reset",
+        ),
+        RateLimitStyle::AuthToken => (
+            "X-Ratelimit-Auth-Token-Limit",
+            "X-Ratelimit-Auth-Token-Remaining",
+            "X-Ratelimit-Auth-Token-Reset",
+        ),
+        RateLimitStyle::RetryAfter | RateLimitStyle::None => return RateHeaders::default(),
+    };
+    RateHeaders {
+        headers: vec![
+            (limit_name, limit.to_string()),
+            (remaining_name, remaining.to_string()),
+            (reset_name, reset_ms.to_string()),
+        ],
+        reset_ms: Some(reset_ms),
+        retry_after_secs: None,
     }
-    h
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rate_limit_allows_limit_requests_per_window_then_429s() {
-        let mut s = FaultState::new(Faults {
-            rate_limit: Some(2),
-            rate_limit_window_ms: 60_000,
-            ..Faults::default()
-        });
-        assert!(matches!(s.gate(), Gate::Pass(_)));
-        match s.gate() {
-            Gate::Pass(h) => assert!(
-                h.headers
-                    .contains(&("X-Ratelimit-Global-Remaining", "0".into()))
-            ),
-            other => panic!("{other:?}"),
-        }
-        match s.gate() {
-            Gate::RateLimited(h) => assert!(h.reset_ms.is_some()),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn seeded_error_rate_is_roughly_the_rate() {
-        let mut s = FaultState::new(Faults {
-            error_rate: 0.3,
-            seed: Some(7),
-            ..Faults::default()
-        });
-        let errors = (0..1000)
-            .filter(|_| matches!(s.gate(), Gate::ServerError(503, _)))
-            .count();
-        assert!((200..400).contains(&errors), "{errors}");
-    }
-
-    #[test]
-    fn one_shot_faults_are_consumed() {
-        let mut s = FaultState::new(Faults {
-            lose_next_creates: 1,
-            conflict_next_patches: 2,
-            ..Faults::default()
-        });
-        assert_eq!(s.take_lost_create(), Some(LostResponse::Drop));
-        assert_eq!(s.take_lost_create(), None);
-        let mut s = FaultState::new(Faults {
-            fail_next_creates: 1,
-            error_status: 502,
-            ..Faults::default()
-        });
-        assert_eq!(s.take_failed_create(), Some(502));
-        assert_eq!(s.take_failed_create(), None);
-        let mut s = FaultState::new(Faults {
-            fail_next_resets: 2,
-            ..Faults::default()
-        });
-        assert_eq!(s.take_failed_reset(), Some(503));
-        assert_eq!(s.take_failed_reset(), Some(503));
-        assert_eq!(s.take_failed_reset(), None);
-        let mut s = FaultState::new(Faults {
-            lose_next_creates: 1,
-            conflict_next_patches: 2,
-            ..Faults::default()
-        });
-        s.take_lost_create();
-        assert!(s.take_conflict() && s.take_conflict() && !s.take_conflict());
-        let mut s = FaultState::new(Faults {
-            oversize_next_lists: 1,
-            oversized_list_bytes: 9 << 20,
-            ..Faults::default()
-        });
-        assert_eq!(s.take_oversized_list(), Some(9 << 20));
-        assert_eq!(s.take_oversized_list(), None);
-        let f: Faults = serde_json::from_str(r#"{"oversizeNextLists":2}"#).expect("camelCase knob");
-        assert_eq!(
-            (f.oversize_next_lists, f.oversized_list_bytes),
-            (2, 64 << 20)
-        );
-    }
-
-    #[test]
-    fn faults_deserialise_with_defaults_and_reject_unknown_knobs() {
-        let f: Faults = serde_json::from_str(r#"{"errorRate":0.5}"#).expect("valid");
-        assert_eq!(f.error_status, 503);
-        assert!(serde_json::from_str::<Faults>(r#"{"errRate":0.5}"#).is_err());
-    }
-}
+mod tests;

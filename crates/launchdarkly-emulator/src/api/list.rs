@@ -1,15 +1,13 @@
 //! `GET /api/v2/tokens`: visibility (`showAll`), `limit`/`offset` pagination with its links,
 //! and the unpaginated list of API versions before 20240415.
 
-use std::sync::Arc;
+use axum::extract::RawQuery;
+use axum::http::StatusCode;
 
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
-
-use super::{ApiResult, caller, int_param, query_pairs};
+use super::{Api, ApiResult, int_param, query_pairs};
 use crate::models::{API_VERSION, Link, Links, Tokens};
 use crate::respond::{self, ApiError};
-use crate::shared::{Shared, lock};
+use crate::shared::lock;
 use crate::store::EmulatedToken;
 
 /// Largest `limit` accepted (LaunchDarkly documents none; the emulator picks one).
@@ -42,13 +40,9 @@ fn render_page_links(limit: u64, offset: u64, total: u64, show_all: bool) -> Lin
 }
 
 /// `GET /api/v2/tokens`
-pub async fn list(
-    State(s): State<Arc<Shared>>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-) -> ApiResult {
-    let (_, store, me) = caller(&s, &headers)?;
-    if let Some(bytes) = lock(&s.faults).take_oversized_list() {
+pub async fn list(api: Api, RawQuery(raw): RawQuery) -> ApiResult {
+    let (_, store, me) = api.caller()?;
+    if let Some(bytes) = lock(&api.shared.faults).take_oversized_list() {
         return Ok(respond::oversized_json(bytes));
     }
     let pairs = query_pairs(raw.as_deref());
@@ -80,11 +74,12 @@ pub async fn list(
         .collect();
     let total = u64::try_from(visible.len()).unwrap_or(u64::MAX);
     // Before API version 20240415 the list was not paginated.
-    let version = headers
+    let version = api
+        .headers
         .get("LD-API-Version")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<i64>().ok())
-        .unwrap_or(if headers.contains_key("LD-API-Version") {
+        .unwrap_or(if api.headers.contains_key("LD-API-Version") {
             API_VERSION
         } else {
             me.default_api_version

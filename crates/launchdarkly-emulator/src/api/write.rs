@@ -2,33 +2,31 @@
 //! /api/v2/tokens/{id}` (JSON Patch on the patchable document) and `POST
 //! /api/v2/tokens/{id}/reset` (a new secret, the old one valid until `expiry`).
 
-use std::sync::Arc;
-
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, RawQuery};
+use axum::http::StatusCode;
 use serde_json::{Map, Value};
 
 use super::{
-    ApiResult, caller, int_param, parse_json, query_pairs, require_admin, resolve_roles, target,
+    Api, ApiResult, int_param, parse_json, query_pairs, require_admin, resolve_roles, target,
 };
 use crate::faults::LostResponse;
 use crate::models::{API_VERSION, AccessTokenPost, Statement};
 use crate::respond::{self, ApiError};
-use crate::shared::{Shared, lock};
+use crate::shared::lock;
 use crate::store::{EmulatedToken, PreviousKey, new_object_id, new_secret};
 use crate::validate;
 
 /// `POST /api/v2/tokens`
-pub async fn create(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> ApiResult {
-    let (now, mut store, me) = caller(&s, &headers)?;
+pub async fn create(api: Api, body: Bytes) -> ApiResult {
+    let (now, mut store, me) = api.caller()?;
     require_admin(&me)?;
     let value = parse_json(&body)?;
     validate::access_token_post(&value).map_err(ApiError::invalid)?;
     let post: AccessTokenPost =
         serde_json::from_value(value).map_err(|e| ApiError::invalid(e.to_string()))?;
     let custom_role_ids = resolve_roles(&store, post.custom_role_ids.as_deref().unwrap_or(&[]))?;
-    if let Some(status) = lock(&s.faults).take_failed_create() {
+    if let Some(status) = lock(&api.shared.faults).take_failed_create() {
         return Err(ApiError::server(status));
     }
     let token = EmulatedToken {
@@ -49,9 +47,9 @@ pub async fn create(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Byte
     };
     let rendered = store.render(&token, true);
     store.tokens.push(token);
-    s.persist(&store);
+    api.shared.persist(&store);
     drop(store);
-    match lock(&s.faults).take_lost_create() {
+    match lock(&api.shared.faults).take_lost_create() {
         Some(LostResponse::Drop) => return Ok(respond::dropped()),
         Some(LostResponse::ServerError) => return Err(ApiError::server(500)),
         None => {}
@@ -87,16 +85,11 @@ fn patch_document(t: &EmulatedToken) -> Value {
 }
 
 /// `PATCH /api/v2/tokens/{id}`
-pub async fn patch(
-    State(s): State<Arc<Shared>>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> ApiResult {
-    let (now, mut store, me) = caller(&s, &headers)?;
+pub async fn patch(api: Api, Path(id): Path<String>, body: Bytes) -> ApiResult {
+    let (now, mut store, me) = api.caller()?;
     require_admin(&me)?;
     let idx = target(&store, &me, &id)?;
-    if lock(&s.faults).take_conflict() {
+    if lock(&api.shared.faults).take_conflict() {
         return Err(ApiError::conflict());
     }
     let mut value = parse_json(&body)?;
@@ -138,7 +131,7 @@ pub async fn patch(
     t.inline_role = inline;
     t.last_modified = now;
     let updated = t.clone();
-    s.persist(&store);
+    api.shared.persist(&store);
     Ok(respond::json(
         StatusCode::OK,
         &store.render(&updated, false),
@@ -147,13 +140,12 @@ pub async fn patch(
 
 /// `POST /api/v2/tokens/{id}/reset[?expiry=ms]` (also `{"expiry": ms}` in a JSON body).
 pub async fn reset(
-    State(s): State<Arc<Shared>>,
-    headers: HeaderMap,
+    api: Api,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
     body: Bytes,
 ) -> ApiResult {
-    let (now, mut store, me) = caller(&s, &headers)?;
+    let (now, mut store, me) = api.caller()?;
     require_admin(&me)?;
     let idx = target(&store, &me, &id)?;
     let mut expiry = int_param(&query_pairs(raw.as_deref()), "expiry")?;
@@ -173,7 +165,7 @@ pub async fn reset(
             ),
         };
     }
-    if let Some(status) = lock(&s.faults).take_failed_reset() {
+    if let Some(status) = lock(&api.shared.faults).take_failed_reset() {
         return Err(ApiError::server(status));
     }
     let t = store.tokens.get_mut(idx).ok_or_else(ApiError::not_found)?;
@@ -187,6 +179,6 @@ pub async fn reset(
     t.secret = new_secret();
     t.last_modified = now;
     let updated = t.clone();
-    s.persist(&store);
+    api.shared.persist(&store);
     Ok(respond::json(StatusCode::OK, &store.render(&updated, true)))
 }
