@@ -5,25 +5,18 @@
 
 use std::time::{Duration, Instant};
 
-use launchdarkly_emulator::{Emulator, EmulatorConfig, SeedToken};
+use launchdarkly_emulator::SeedToken;
 use tfld::client::{Client, ClientConfig};
+
+mod common;
 
 fn per_call(elapsed: Duration, n: u32) -> f64 {
     elapsed.as_secs_f64() * 1e6 / f64::from(n)
 }
 
 fn main() {
-    let full = std::env::args().any(|a| a == "--bench");
-    let n: u32 = if full { 3_000 } else { 50 };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async move {
-        let emu = Emulator::start(EmulatorConfig::default())
-            .await
-            .expect("emulator");
+    let n: u32 = if common::full_run() { 3_000 } else { 50 };
+    common::with_emulator(|emu| async move {
         let token = emu.seed_token(SeedToken::default()).expect("seed");
         let client =
             Client::new(ClientConfig::new(emu.base_url(), emu.admin_key())).expect("client");

@@ -11,9 +11,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use launchdarkly_emulator::{Emulator, EmulatorConfig, Faults, SeedToken};
+use launchdarkly_emulator::{Faults, SeedToken};
 use tfld::framework::{Ctx, DataSource, Provider, Value};
 use tfld::provider::LaunchDarklyProvider;
+
+mod common;
 
 const TOKENS: usize = 1_000;
 const LATENCY_MS: u64 = 20;
@@ -34,21 +36,12 @@ async fn data_source(base_url: &str, key: &str, max_concurrency: i64) -> Arc<dyn
 }
 
 fn main() {
-    let full = std::env::args().any(|a| a == "--bench");
     let iterations: u32 = std::env::var("BENCH_ITERATIONS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(if full { 5 } else { 1 })
+        .unwrap_or(if common::full_run() { 5 } else { 1 })
         .max(1);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async move {
-        let emu = Emulator::start(EmulatorConfig::default())
-            .await
-            .expect("emulator");
+    common::with_emulator(|emu| async move {
         // The emulator's own admin tokens count towards the 1,000.
         let own = emu.tokens().len();
         emu.seed_tokens(TOKENS.saturating_sub(own), SeedToken::default())
@@ -77,7 +70,11 @@ fn main() {
                     .and_then(Value::as_elements)
                     .map_or(0, <[Value]>::len);
                 assert_eq!(n, TOKENS, "{mode}: every token read");
-                assert_eq!(emu.requests().len(), pages + 1, "{mode}: one request per page (+ the empty last page)");
+                assert_eq!(
+                    emu.requests().len(),
+                    pages + 1,
+                    "{mode}: one request per page (+ the empty last page)"
+                );
                 times.push(elapsed);
             }
             times.sort();

@@ -3,6 +3,32 @@
 
 use super::*;
 
+/// Takes `n` permits one after another and keeps them (calls in flight).
+async fn hold(limiter: &Arc<Limiter>, n: usize) -> Vec<Permit> {
+    let mut held = Vec::new();
+    for _ in 0..n {
+        held.push(limiter.acquire().await);
+    }
+    held
+}
+
+/// Takes and returns `n` permits one after another (calls that start and finish); how long
+/// that took.
+async fn pass(limiter: &Arc<Limiter>, n: usize) -> Duration {
+    let start = Instant::now();
+    for _ in 0..n {
+        drop(limiter.acquire().await);
+    }
+    Instant::now() - start
+}
+
+/// Whether a new call is still waiting for a permit after `ms` milliseconds.
+async fn still_waiting_after_ms(limiter: &Arc<Limiter>, ms: u64) -> bool {
+    tokio::time::timeout(Duration::from_millis(ms), limiter.acquire())
+        .await
+        .is_err()
+}
+
 #[tokio::test(start_paused = true)]
 async fn never_more_than_max_in_flight() {
     let limiter = Limiter::new(3);
@@ -39,9 +65,7 @@ async fn the_remaining_count_is_spent_then_calls_wait_for_the_reset() {
     let limiter = Limiter::new(10);
     let start = Instant::now();
     limiter.observe_remaining(3, Some(Duration::from_secs(2)));
-    for _ in 0..3 {
-        drop(limiter.acquire().await);
-    }
+    pass(&limiter, 3).await;
     assert_eq!(Instant::now(), start, "three start at once");
     assert_eq!(limiter.stats().paced, 0);
     drop(limiter.acquire().await);
@@ -53,18 +77,15 @@ async fn the_remaining_count_is_spent_then_calls_wait_for_the_reset() {
     assert_eq!(limiter.stats().paced, 1);
     // At the reset, as many as the last window allowed (3 + the answering one) start at
     // once (the fourth was one); more wait for the new window's first answer.
-    for _ in 0..3 {
-        drop(limiter.acquire().await);
-    }
+    pass(&limiter, 3).await;
     assert_eq!(Instant::now() - start, waited);
-    let more = tokio::time::timeout(Duration::from_millis(500), limiter.acquire()).await;
-    assert!(more.is_err(), "the first burst is bounded");
+    assert!(
+        still_waiting_after_ms(&limiter, 500).await,
+        "the first burst is bounded"
+    );
     limiter.observe_remaining(50, Some(Duration::from_secs(2)));
-    let now = Instant::now();
-    for _ in 0..20 {
-        drop(limiter.acquire().await);
-    }
-    assert_eq!(Instant::now(), now, "the new window's answer opens it");
+    let took = pass(&limiter, 20).await;
+    assert_eq!(took, Duration::ZERO, "the new window's answer opens it");
 }
 
 /// The attempts in flight when an answer arrives may not be counted yet: with `Remaining`
@@ -72,10 +93,7 @@ async fn the_remaining_count_is_spent_then_calls_wait_for_the_reset() {
 #[tokio::test(start_paused = true)]
 async fn remaining_at_or_below_in_flight_holds_new_calls_until_reset() {
     let limiter = Limiter::new(10);
-    let mut held = Vec::new();
-    for _ in 0..5 {
-        held.push(limiter.acquire().await);
-    }
+    let mut held = hold(&limiter, 5).await;
     let start = Instant::now();
     held[0].observe_remaining(4, Some(Duration::from_millis(1_500)));
     held.clear();
@@ -83,14 +101,11 @@ async fn remaining_at_or_below_in_flight_holds_new_calls_until_reset() {
     assert!(Instant::now() - start >= Duration::from_millis(1_500));
 
     // Remaining 6 with 4 others in flight: two more may start, the third waits.
-    for _ in 0..5 {
-        held.push(limiter.acquire().await);
-    }
+    held = hold(&limiter, 5).await;
     let start = Instant::now();
     held[0].observe_remaining(6, Some(Duration::from_secs(1)));
     held.clear();
-    drop(limiter.acquire().await);
-    drop(limiter.acquire().await);
+    pass(&limiter, 2).await;
     assert_eq!(Instant::now(), start);
     drop(limiter.acquire().await);
     assert!(Instant::now() - start >= Duration::from_secs(1));
@@ -103,10 +118,7 @@ async fn remaining_at_or_below_in_flight_holds_new_calls_until_reset() {
 #[tokio::test(start_paused = true)]
 async fn answers_out_of_order_cost_nothing_and_late_windows_are_ignored() {
     let limiter = Limiter::new(10);
-    let mut held = Vec::new();
-    for _ in 0..4 {
-        held.push(limiter.acquire().await);
-    }
+    let mut held = hold(&limiter, 4).await;
     // The server counted A (5 left), B (4), C (3), D (2); D's answer is processed first.
     let reset_at = Instant::now() + Duration::from_secs(2);
     let reset = || Some(reset_at - Instant::now());
@@ -115,25 +127,24 @@ async fn answers_out_of_order_cost_nothing_and_late_windows_are_ignored() {
         p.observe_remaining(remaining, reset());
     };
     answer(2); // D: 2 − 3 others in flight → none left
-    let blocked = tokio::time::timeout(Duration::from_millis(100), limiter.acquire()).await;
-    assert!(blocked.is_err(), "D alone leaves nothing");
+    assert!(
+        still_waiting_after_ms(&limiter, 100).await,
+        "D alone leaves nothing"
+    );
     for remaining in [3, 5, 4] {
         answer(remaining); // C, A, B: already counted
     }
     limiter.observe_remaining(9, reset()); // a fourth give-back: more than were in flight
     limiter.observe_remaining(30, Some(Duration::from_millis(500))); // an earlier window
-    let start = Instant::now();
-    drop(limiter.acquire().await);
-    drop(limiter.acquire().await);
-    assert_eq!(Instant::now(), start, "the two really left start at once");
-    let third = tokio::time::timeout(Duration::from_millis(500), limiter.acquire()).await;
-    assert!(third.is_err(), "no more than two");
+    let took = pass(&limiter, 2).await;
+    assert_eq!(took, Duration::ZERO, "the two really left start at once");
+    assert!(
+        still_waiting_after_ms(&limiter, 500).await,
+        "no more than two"
+    );
     limiter.observe_remaining(5, Some(Duration::from_secs(4)));
-    let start = Instant::now();
-    for _ in 0..5 {
-        drop(limiter.acquire().await);
-    }
-    assert_eq!(Instant::now(), start, "the new window allows five");
+    let took = pass(&limiter, 5).await;
+    assert_eq!(took, Duration::ZERO, "the new window allows five");
 }
 
 /// Reset times and counts are server input: a reset too far away (or past what an
@@ -160,9 +171,7 @@ async fn odd_rate_limit_headers_never_hold_long_or_panic() {
     limiter.observe_remaining(i64::MAX, Some(Duration::ZERO));
     limiter.observe_remaining(i64::MAX, Some(Duration::ZERO));
     let now = Instant::now();
-    for _ in 0..5 {
-        drop(limiter.acquire().await);
-    }
+    pass(&limiter, 5).await;
     assert_eq!(Instant::now(), now);
 }
 

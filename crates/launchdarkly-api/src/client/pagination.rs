@@ -87,56 +87,60 @@ impl Pager {
 mod tests {
     use super::*;
 
-    #[test]
-    fn stops_at_a_short_page() {
-        let mut p = Pager::new(25);
-        assert_eq!(p.accept(25, Some(60)), Ok(Step::Next(25)));
-        assert_eq!(p.accept(25, Some(60)), Ok(Step::Next(50)));
-        assert_eq!(p.accept(10, Some(60)), Ok(Step::Done));
+    /// Feeds `pages` (items, `totalCount`) to a fresh pager and collects its answers.
+    fn steps(limit: u32, pages: &[(usize, Option<i64>)]) -> Vec<Result<Step, String>> {
+        let mut p = Pager::new(limit);
+        pages
+            .iter()
+            .map(|&(items, total)| p.accept(items, total))
+            .collect()
     }
 
-    #[test]
-    fn stops_at_an_empty_page_when_the_total_is_a_multiple() {
-        let mut p = Pager::new(25);
-        assert_eq!(p.accept(25, Some(50)), Ok(Step::Next(25)));
-        assert_eq!(p.accept(25, Some(50)), Ok(Step::Next(50)));
-        assert_eq!(p.accept(0, Some(50)), Ok(Step::Done));
-    }
-
-    #[test]
-    fn advances_by_items_received_not_by_limit() {
-        let mut p = Pager::new(25);
-        // A server capping pages at 20 would look like a short page: we stop, as decided.
-        assert_eq!(p.accept(20, None), Ok(Step::Done));
-        let mut p = Pager::new(10);
-        assert_eq!(p.accept(10, None), Ok(Step::Next(10)));
-    }
-
-    #[test]
-    fn a_server_that_never_ends_is_an_error() {
-        let mut p = Pager::new(25);
-        let mut result = Ok(Step::Next(0));
-        for _ in 0..10 {
-            result = p.accept(25, Some(30));
-            if result.is_err() {
-                break;
-            }
-        }
-        assert!(result.is_err(), "{result:?}");
-        let mut p = Pager::new(1);
+    /// Feeds the same page to a fresh pager until it errs, at most `times` times; the last answer.
+    fn repeat_page(
+        limit: u32,
+        items: usize,
+        total: Option<i64>,
+        times: u32,
+    ) -> Result<Step, String> {
+        let mut p = Pager::new(limit);
         let mut last = Ok(Step::Next(0));
-        for _ in 0..=MAX_PAGES {
-            last = p.accept(1, None);
+        for _ in 0..times {
+            last = p.accept(items, total);
             if last.is_err() {
                 break;
             }
         }
-        assert!(last.is_err());
+        last
+    }
+
+    #[test]
+    fn stops_at_a_short_page_or_an_empty_one_when_the_total_is_a_multiple() {
+        for (total, last_page) in [(Some(60), 10), (Some(50), 0)] {
+            assert_eq!(
+                steps(25, &[(25, total), (25, total), (last_page, total)]),
+                [Ok(Step::Next(25)), Ok(Step::Next(50)), Ok(Step::Done)],
+                "totalCount {total:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn advances_by_items_received_not_by_limit() {
+        // A server capping pages at 20 would look like a short page: we stop, as decided.
+        assert_eq!(steps(25, &[(20, None)]), [Ok(Step::Done)]);
+        assert_eq!(steps(10, &[(10, None)]), [Ok(Step::Next(10))]);
+    }
+
+    #[test]
+    fn a_server_that_never_ends_is_an_error() {
+        let result = repeat_page(25, 25, Some(30), 10);
+        assert!(result.is_err(), "{result:?}");
+        assert!(repeat_page(1, 1, None, MAX_PAGES + 1).is_err());
     }
 
     #[test]
     fn unpaginated_server_returning_everything_ends() {
-        let mut p = Pager::new(25);
-        assert_eq!(p.accept(120, Some(120)), Ok(Step::Done));
+        assert_eq!(steps(25, &[(120, Some(120))]), [Ok(Step::Done)]);
     }
 }

@@ -175,6 +175,25 @@ impl RetryState {
         let in_count = policy.max_retries.is_none_or(|max| self.retries < max);
         in_time && in_count
     }
+
+    /// Retry a 429, 5xx or connection failure after `wait` if that fits the budget, else
+    /// give up with `reason`. Only a 429 pauses every caller: it applies to the whole account.
+    fn retry_within_budget(
+        &self,
+        policy: &RetryPolicy,
+        wait: Duration,
+        reason: RetryReason,
+    ) -> Decision {
+        if self.fits(policy, wait) {
+            Decision::Retry {
+                wait,
+                pause_everyone: reason == RetryReason::RateLimited,
+                reason,
+            }
+        } else {
+            Decision::Exhausted(reason)
+        }
+    }
 }
 
 /// Why a retry happens (for logs and for the final error).
@@ -244,14 +263,7 @@ pub fn decide(
                 }
                 None => backoff(policy, state.retries, jitter),
             };
-            if !state.fits(policy, wait) {
-                return Decision::Exhausted(RetryReason::RateLimited);
-            }
-            Decision::Retry {
-                wait,
-                pause_everyone: true,
-                reason: RetryReason::RateLimited,
-            }
+            state.retry_within_budget(policy, wait, RetryReason::RateLimited)
         }
         AttemptOutcome::Status(409) => {
             if state.conflicts < policy.max_conflict_retries {
@@ -265,45 +277,29 @@ pub fn decide(
             }
         }
         AttemptOutcome::Status(s) if s >= 500 && s != 501 => {
-            let wait = backoff(policy, state.retries, jitter);
-            if repeatable != Repeatable::Safe {
-                Decision::Stop
-            } else if state.fits(policy, wait) {
-                Decision::Retry {
-                    wait,
-                    pause_everyone: false,
-                    reason: RetryReason::ServerError,
-                }
+            if repeatable == Repeatable::Safe {
+                let wait = backoff(policy, state.retries, jitter);
+                state.retry_within_budget(policy, wait, RetryReason::ServerError)
             } else {
-                Decision::Exhausted(RetryReason::ServerError)
+                Decision::Stop
             }
         }
         AttemptOutcome::Status(_) | AttemptOutcome::Unfixable => Decision::Stop,
         AttemptOutcome::Refused => {
-            let wait = backoff(policy, state.refusals, jitter);
-            if state.refusals < REFUSED_RETRIES && state.fits(policy, wait) {
-                Decision::Retry {
-                    wait,
-                    pause_everyone: false,
-                    reason: RetryReason::Refused,
-                }
+            if state.refusals < REFUSED_RETRIES {
+                let wait = backoff(policy, state.refusals, jitter);
+                state.retry_within_budget(policy, wait, RetryReason::Refused)
             } else {
                 Decision::Exhausted(RetryReason::Refused)
             }
         }
         AttemptOutcome::NotSent | AttemptOutcome::MaybeSent => {
-            let allowed = outcome == AttemptOutcome::NotSent || repeatable == Repeatable::Safe;
-            let wait = backoff(policy, state.retries, jitter);
-            if !allowed {
-                Decision::Stop
-            } else if state.fits(policy, wait) {
-                Decision::Retry {
-                    wait,
-                    pause_everyone: false,
-                    reason: RetryReason::Transport,
-                }
+            // Nothing was sent, or the request is safe to send twice.
+            if outcome == AttemptOutcome::NotSent || repeatable == Repeatable::Safe {
+                let wait = backoff(policy, state.retries, jitter);
+                state.retry_within_budget(policy, wait, RetryReason::Transport)
             } else {
-                Decision::Exhausted(RetryReason::Transport)
+                Decision::Stop
             }
         }
     }

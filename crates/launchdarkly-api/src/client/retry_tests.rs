@@ -31,3 +31,9 @@ fn after(retries: u32, elapsed: Duration) -> RetryState {
         elapsed,
     }
 }
+
+/// The decision after a 429 for a request safe to repeat that has had `retries` retries.
+fn after_429(rate: &RateLimitInfo, retries: u32, jitter: f64) -> Decision {
+    let outcome = AttemptOutcome::Status(429);
+    decide(&policy(), Safe, st(retries, 0), outcome, rate, NOW, jitter)
+}

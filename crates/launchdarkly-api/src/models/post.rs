@@ -58,26 +58,19 @@ impl Effect {
 /// A policy statement. `StatementPost` (request) and `Statement` (response) have the same
 /// fields, so one type serves both.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Statement {
     /// Resource specifiers (exclusive with `notResources`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
     /// Resources *not* targeted (exclusive with `resources`).
-    #[serde(
-        rename = "notResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_resources: Option<Vec<String>>,
     /// Actions (exclusive with `notActions`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<String>>,
     /// Actions *not* targeted (exclusive with `actions`).
-    #[serde(
-        rename = "notActions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_actions: Option<Vec<String>>,
     /// Allow or deny.
     pub effect: Effect,
@@ -89,6 +82,7 @@ pub type StatementPost = Statement;
 /// `AccessTokenPost`: the body of `POST /api/v2/tokens`. Set exactly one of `role`,
 /// `custom_role_ids` and `inline_role`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
 pub struct AccessTokenPost {
     /// Human-friendly name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,31 +94,15 @@ pub struct AccessTokenPost {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<BaseRole>,
     /// Custom role IDs (LaunchDarkly also accepts keys here on create).
-    #[serde(
-        rename = "customRoleIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_role_ids: Option<Vec<String>>,
     /// Inline policy.
-    #[serde(
-        rename = "inlineRole",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inline_role: Option<Vec<StatementPost>>,
     /// Service token (true) or personal token (false, the default).
-    #[serde(
-        rename = "serviceToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_token: Option<bool>,
     /// Default API version (`yyyymmdd`).
-    #[serde(
-        rename = "defaultApiVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_api_version: Option<i64>,
 }

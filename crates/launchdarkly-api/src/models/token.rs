@@ -33,6 +33,7 @@ pub type Links = BTreeMap<String, Link>;
 
 /// `MemberSummary`: the member who created a token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MemberSummary {
     /// Links (`self` → `/api/v2/members/{id}`).
     #[serde(rename = "_links")]
@@ -41,10 +42,10 @@ pub struct MemberSummary {
     #[serde(rename = "_id")]
     pub id: String,
     /// The member's first name.
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The member's last name.
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The member's base role.
     pub role: String,
@@ -57,15 +58,14 @@ pub struct MemberSummary {
 /// `token` holds the full secret only in the responses to create (201) and reset (200);
 /// everywhere else it holds the last four characters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Token {
     /// The token ID (24 hex characters).
     #[serde(rename = "_id")]
     pub id: String,
     /// The account ID.
-    #[serde(rename = "ownerId")]
     pub owner_id: String,
     /// The member who created the token.
-    #[serde(rename = "memberId")]
     pub member_id: String,
     /// Details on the member who created the token.
     #[serde(rename = "_member", default, skip_serializing_if = "Option::is_none")]
@@ -77,24 +77,14 @@ pub struct Token {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Creation time, Unix epoch milliseconds.
-    #[serde(rename = "creationDate")]
     pub creation_date: i64,
     /// Last modification time, Unix epoch milliseconds.
-    #[serde(rename = "lastModified")]
     pub last_modified: i64,
     /// Custom role IDs limiting the token.
-    #[serde(
-        rename = "customRoleIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_role_ids: Option<Vec<String>>,
     /// Inline policy statements limiting the token.
-    #[serde(
-        rename = "inlineRole",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inline_role: Option<Vec<Statement>>,
     /// Base role (absent when the token uses custom roles or an inline policy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -103,29 +93,22 @@ pub struct Token {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<Secret>,
     /// Service token (true) or personal token (false).
-    #[serde(
-        rename = "serviceToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_token: Option<bool>,
     /// Links (`self`, `parent`).
     #[serde(rename = "_links")]
     pub links: Links,
     /// Default API version of the token (`yyyymmdd`).
-    #[serde(
-        rename = "defaultApiVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_api_version: Option<i64>,
     /// Last use, Unix epoch milliseconds.
-    #[serde(rename = "lastUsed", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used: Option<i64>,
 }
 
 /// `Tokens`: one page of the token list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
 pub struct Tokens {
     /// The tokens on this page (`null` or absent reads as none).
     #[serde(default, deserialize_with = "null_as_empty")]
@@ -134,11 +117,7 @@ pub struct Tokens {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Links>,
     /// Number of tokens visible to the caller (before pagination).
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
 }
 

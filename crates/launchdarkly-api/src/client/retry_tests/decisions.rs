@@ -216,25 +216,12 @@ fn an_optional_count_cap_and_the_conflict_cap_still_apply() {
         max_retries: Some(2),
         ..policy()
     };
-    let d = decide(
-        &p,
-        Safe,
-        st(2, 0),
-        AttemptOutcome::Status(503),
-        &none,
-        NOW,
-        0.0,
-    );
-    assert_eq!(d, Decision::Exhausted(RetryReason::ServerError));
-    let d = decide(
-        &p,
-        Safe,
-        st(1, 0),
-        AttemptOutcome::Status(503),
-        &none,
-        NOW,
-        0.0,
-    );
+    let after_503 = |retries| {
+        let outcome = AttemptOutcome::Status(503);
+        decide(&p, Safe, st(retries, 0), outcome, &none, NOW, 0.0)
+    };
+    assert_eq!(after_503(2), Decision::Exhausted(RetryReason::ServerError));
+    let d = after_503(1);
     assert!(matches!(d, Decision::Retry { .. }), "{d:?}");
     let p = policy();
     let d = decide(

@@ -10,15 +10,7 @@ fn rate_limit_waits_at_least_the_reset_header_and_pauses_everyone() {
         ..Default::default()
     };
     for jitter in [0.0, 0.3, 0.999] {
-        match decide(
-            &policy(),
-            Safe,
-            st(0, 0),
-            AttemptOutcome::Status(429),
-            &rate,
-            NOW,
-            jitter,
-        ) {
+        match after_429(&rate, 0, jitter) {
             Decision::Retry {
                 wait,
                 pause_everyone,
@@ -61,15 +53,7 @@ fn past_or_negative_reset_means_no_header_wait() {
     for v in ["-5000", "0", &(NOW - 10_000).to_string()] {
         let rate = RateLimitInfo::from_headers([("X-Ratelimit-Reset", v)], NOW);
         assert_eq!(rate.header_wait(NOW), Some(Duration::ZERO), "value {v}");
-        match decide(
-            &policy(),
-            Safe,
-            st(0, 0),
-            AttemptOutcome::Status(429),
-            &rate,
-            NOW,
-            0.0,
-        ) {
+        match after_429(&rate, 0, 0.0) {
             Decision::Retry { wait, .. } => {
                 assert!(wait <= Duration::from_millis(200), "{wait:?}")
             }
@@ -81,15 +65,7 @@ fn past_or_negative_reset_means_no_header_wait() {
 #[test]
 fn header_less_429_uses_exponential_backoff() {
     let none = RateLimitInfo::default();
-    let w = |n| match decide(
-        &policy(),
-        Safe,
-        st(n, 0),
-        AttemptOutcome::Status(429),
-        &none,
-        NOW,
-        1.0,
-    ) {
+    let w = |n| match after_429(&none, n, 1.0) {
         Decision::Retry { wait, .. } => wait,
         other => panic!("{other:?}"),
     };
@@ -126,15 +102,7 @@ fn huge_server_waits_are_clamped_and_end_the_call() {
         let rate = RateLimitInfo::from_headers([(name, value.as_str())], NOW);
         let w = rate.header_wait(NOW).expect("a wait");
         assert_eq!(w, MAX_SERVER_WAIT, "{name}: {value}");
-        let d = decide(
-            &policy(),
-            Safe,
-            st(0, 0),
-            AttemptOutcome::Status(429),
-            &rate,
-            NOW,
-            0.9,
-        );
+        let d = after_429(&rate, 0, 0.9);
         assert_eq!(
             d,
             Decision::Exhausted(RetryReason::RateLimited),
