@@ -1,5 +1,5 @@
 //! Create, update (patch, then rotation) and delete against the API, and what they share:
-//! the token's label in messages and the custom role lookups. The create request itself
+//! failing an outcome and the custom role lookups. The create request itself
 //! (with the recovery from a create whose response was lost, decision 18) is in
 //! `create.rs`, refresh in `read.rs`, rotation timing and failures in `rotate.rs`.
 
@@ -11,15 +11,6 @@ use crate::framework::{AttributePath, Diagnostic, Outcome, Value};
 use crate::provider::Shared;
 use crate::provider::diagnostics::api_error;
 use crate::provider::roles::RoleError;
-
-pub(super) fn label(m: &TokenModel) -> String {
-    match (&m.id, &m.name) {
-        (Some(id), Some(n)) if !n.is_empty() => format!("access token {n:?} ({id})"),
-        (Some(id), _) => format!("access token {id}"),
-        (None, Some(n)) => format!("access token {n:?}"),
-        (None, None) => "access token".into(),
-    }
-}
 
 pub(super) fn fail(o: &mut Outcome, d: Diagnostic) -> Outcome {
     o.diagnostics.push(d);
@@ -66,7 +57,7 @@ pub async fn create(shared: &Shared, config: &Value) -> Outcome {
     let ids = match role_ids(shared, &client, &want).await {
         Ok(ids) => ids,
         Err(e) => {
-            let what = format!("create {}", label(&want));
+            let what = format!("create {}", want.label());
             return fail(&mut o, role_error(&what, e));
         }
     };
@@ -108,7 +99,7 @@ pub async fn update(
             Diagnostic::error("Invalid state", "The access token state has no id."),
         );
     };
-    let what = label(&next);
+    let what = next.label();
     shared.snapshot.forget(&id);
 
     let next_ids = match role_ids(shared, &client, &next).await {
@@ -208,7 +199,7 @@ pub async fn delete(shared: &Shared, prior_v: &Value) -> Outcome {
         }
         Err(e) => o
             .diagnostics
-            .push(api_error(&format!("delete {}", label(&prior)), &e)),
+            .push(api_error(&format!("delete {}", prior.label()), &e)),
     }
     o
 }

@@ -59,7 +59,7 @@ pub async fn create(
     ids: Option<Vec<String>>,
 ) -> Outcome {
     let mut o = Outcome::default();
-    let what = format!("create {}", super::apply::label(want));
+    let what = format!("create {}", want.label());
     let marker = CreateMarker::new();
     let mut body = want.to_post(ids);
     body.description = Some(marker.text().to_owned());

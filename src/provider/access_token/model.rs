@@ -53,6 +53,16 @@ impl StatementModel {
 }
 
 impl TokenModel {
+    /// How messages name the token: its name and ID, whichever are known.
+    pub fn label(&self) -> String {
+        match (&self.id, &self.name) {
+            (Some(id), Some(n)) if !n.is_empty() => format!("access token {n:?} ({id})"),
+            (Some(id), _) => format!("access token {id}"),
+            (None, Some(n)) => format!("access token {n:?}"),
+            (None, None) => "access token".into(),
+        }
+    }
+
     pub fn decode(v: &Value) -> Result<TokenModel, Diagnostic> {
         TokenModel::from_value(v, &AttributePath::root())
     }

@@ -1,7 +1,7 @@
 //! Refresh: the token from the process-wide list snapshot or a GET, drift (role IDs shown
 //! as the keys the configuration wrote), and detection of a secret reset outside Terraform.
 
-use super::apply::{fail, label};
+use super::apply::fail;
 use super::model::TokenModel;
 use crate::client::{Client, Error};
 use crate::framework::{Diagnostic, Outcome, Value};
@@ -33,7 +33,7 @@ async fn role_keys(
                     format!(
                         "{} uses custom role {id}, which no longer exists in LaunchDarkly (deleted outside Terraform). \
                          The plan replaces it with the roles in custom_roles.",
-                        label(prior)
+                        prior.label()
                     ),
                 );
                 keys.push(id.clone());
@@ -82,7 +82,7 @@ pub async fn read(shared: &Shared, state: &Value, private: Vec<u8>) -> Outcome {
                      Changes made outside Terraform show up once the configuration is known. To refresh now, apply what the \
                      configuration depends on first (terraform apply -target=<that resource>); to plan knowingly without \
                      refreshing, use -refresh=false.",
-                    label(&prior)
+                    prior.label()
                 ),
             );
             o.state = state.clone();
@@ -115,7 +115,7 @@ pub async fn read(shared: &Shared, state: &Value, private: Vec<u8>) -> Outcome {
         }
         Err(e) => {
             o.state = state.clone();
-            return fail(&mut o, api_error(&format!("read {}", label(&prior)), &e));
+            return fail(&mut o, api_error(&format!("read {}", prior.label()), &e));
         }
     };
     let keys = match role_keys(shared, &client, &t, &prior, &mut o).await {
@@ -125,7 +125,7 @@ pub async fn read(shared: &Shared, state: &Value, private: Vec<u8>) -> Outcome {
             return fail(
                 &mut o,
                 api_error(
-                    &format!("read {}: map custom role IDs to keys", label(&prior)),
+                    &format!("read {}: map custom role IDs to keys", prior.label()),
                     &e,
                 ),
             );
@@ -146,7 +146,7 @@ pub async fn read(shared: &Shared, state: &Value, private: Vec<u8>) -> Outcome {
                 "The secret of {} was reset outside Terraform (in the UI or the API), so the secret in the state — and in any \
                  output that uses token — no longer works, or stops at the end of that reset's grace period. \
                  LaunchDarkly never shows a secret again, so Terraform plans a rotation: apply it to store a working secret.",
-                label(&prior)
+                prior.label()
             ),
         );
     }
