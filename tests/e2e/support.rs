@@ -79,26 +79,7 @@ impl Workdir {
 
     /// Runs terraform with `args`, extra environment, and a clean log setup.
     pub fn run_env(&self, args: &[&str], extra: &[(&str, &str)]) -> Output {
-        let mut cmd = Command::new(terraform_binary());
-        cmd.args(args).current_dir(self.path());
-        for k in [
-            "TF_LOG",
-            "TF_LOG_PROVIDER",
-            "TF_LOG_CORE",
-            "TF_LOG_PATH",
-            "LAUNCHDARKLY_ACCESS_TOKEN",
-            "LAUNCHDARKLY_OAUTH_TOKEN",
-            "LAUNCHDARKLY_API_HOST",
-        ] {
-            cmd.env_remove(k);
-        }
-        for (k, v) in &self.env {
-            cmd.env(k, v);
-        }
-        for (k, v) in extra {
-            cmd.env(k, v);
-        }
-        cmd.output().expect("run terraform")
+        self.command(args, extra).output().expect("run terraform")
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
@@ -320,9 +301,9 @@ pub fn assert_no_changes_in(wd: &Workdir, when: &str) {
 }
 
 impl Workdir {
-    /// `terraform args` in this directory with the same clean environment as [`Workdir::run_env`],
-    /// not yet started: for tests that stream its output or signal it.
-    #[allow(dead_code)]
+    /// `terraform args` in this directory, not yet started (for tests that stream its output
+    /// or signal it): the variables that change Terraform's logging or the provider's
+    /// credentials are removed, then this directory's and `extra` environment set.
     pub fn command(&self, args: &[&str], extra: &[(&str, &str)]) -> Command {
         let mut cmd = Command::new(terraform_binary());
         cmd.args(args).current_dir(self.path());
