@@ -2,6 +2,7 @@
 //! emulated clock, and pagination.
 
 use super::*;
+use tfld::models::Token;
 
 #[tokio::test]
 async fn create_get_patch_list_delete_round_trip() {
@@ -119,8 +120,8 @@ async fn switching_to_an_inline_policy_and_custom_roles_by_key() {
     );
 }
 
-#[tokio::test]
-async fn reset_without_expiry_kills_the_old_key_at_once() {
+/// An emulator, an admin client of it, and an admin token created through that client.
+async fn emulator_with_an_admin_token() -> (EmulatorHandle, Client, Token) {
     let emu = emulator().await;
     let c = client(&emu);
     let t = c
@@ -130,6 +131,12 @@ async fn reset_without_expiry_kills_the_old_key_at_once() {
         })
         .await
         .expect("create");
+    (emu, c, t)
+}
+
+#[tokio::test]
+async fn reset_without_expiry_kills_the_old_key_at_once() {
+    let (emu, c, t) = emulator_with_an_admin_token().await;
     let old = t.token.expect("secret");
     let reset = c.reset_token(&t.id, None).await.expect("reset");
     let new = reset.token.expect("new secret");
@@ -147,15 +154,7 @@ async fn reset_without_expiry_kills_the_old_key_at_once() {
 
 #[tokio::test]
 async fn reset_with_expiry_keeps_the_old_key_until_then_on_the_emulated_clock() {
-    let emu = emulator().await;
-    let c = client(&emu);
-    let t = c
-        .create_token(&AccessTokenPost {
-            role: Some(BaseRole::Admin),
-            ..reader_post("r")
-        })
-        .await
-        .expect("create");
+    let (emu, c, t) = emulator_with_an_admin_token().await;
     let old = t.token.expect("secret");
     let expiry = emu.now_ms() + 3_600_000;
     let reset = c.reset_token(&t.id, Some(expiry)).await.expect("reset");

@@ -126,11 +126,7 @@ fn failure_texts_are_readable_and_name_the_next_step() {
     let mut faults = lab.emu.faults();
     faults.fail_next_resets = 1;
     lab.emu.set_faults(faults);
-    let o = lab
-        .wd
-        .run(&["apply", "-auto-approve", "-input=false", "-no-color"]);
-    let out = text(&o);
-    assert!(!o.status.success(), "{out}");
+    let out = lab.failed_apply();
     assert!(out.contains("Failed to rotate the secret"), "{out}");
     assert!(!out.contains("ms since the epoch"), "no raw epoch: {out}");
     let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");

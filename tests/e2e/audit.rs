@@ -54,9 +54,7 @@ fn names_output(lab: &Lab, output: &str) -> Vec<String> {
 
 #[test]
 fn audit_filters_return_exactly_the_stale_and_dated_tokens() {
-    let lab = Lab::new(&format!(
-        "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{}}\n"
-    ));
+    let lab = Lab::without_resources();
     let now = seed_fixture(&lab);
     let (a, b) = (rfc3339(now - 300 * DAY), rfc3339(now - 100 * DAY));
     lab.wd.write(
@@ -129,9 +127,7 @@ fn bad_audit_filters_fail_validate_with_their_paths_and_no_request() {
 
 #[test]
 fn the_check_block_example_warns_about_stale_tokens() {
-    let (maj, min, _) = terraform_version();
-    if maj == 1 && min < 5 {
-        println!("skipping: check blocks need Terraform >= 1.5");
+    if !terraform_at_least(5, "check blocks need Terraform >= 1.5") {
         return;
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -159,14 +155,10 @@ fn the_check_block_example_warns_about_stale_tokens() {
 
 #[test]
 fn terraform_query_applies_the_audit_filters() {
-    let (maj, min, _) = terraform_version();
-    if maj == 1 && min < 14 {
-        println!("skipping: terraform query needs Terraform >= 1.14");
+    if !terraform_at_least(14, "terraform query needs Terraform >= 1.14") {
         return;
     }
-    let lab = Lab::new(&format!(
-        "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{}}\n"
-    ));
+    let lab = Lab::without_resources();
     seed_fixture(&lab);
     lab.wd.write(
         "stale.tfquery.hcl",

@@ -86,16 +86,7 @@ fn an_ephemeral_token_configures_an_aliased_provider_and_is_gone_after_the_run()
         "plan -out",
     );
     assert!(lab.server_tokens().is_empty(), "closed after the plan");
-    let out = ok(
-        lab.wd.run(&[
-            "apply",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "p.bin",
-        ]),
-        "apply of the saved plan",
-    );
+    let out = lab.apply_saved_plan("p.bin");
     assert!(
         out.contains("seen = "),
         "the scoped provider read the token list:\n{out}"

@@ -31,9 +31,10 @@ fn quickstart_applies_plans_clean_and_destroys() {
 
 #[test]
 fn resource_example_with_scheduled_rotation_plans_clean() {
-    let (maj, min, _) = terraform_version();
-    if maj == 1 && min < 5 {
-        println!("skipping: the example uses plantimestamp(), which needs Terraform >= 1.5");
+    if !terraform_at_least(
+        5,
+        "the example uses plantimestamp(), which needs Terraform >= 1.5",
+    ) {
         return;
     }
     let lab = Lab::new(&format!(
@@ -87,9 +88,7 @@ fn data_source_examples_apply() {
 
 #[test]
 fn ephemeral_resource_example_applies_and_leaves_no_token() {
-    let (maj, min, _) = terraform_version();
-    if maj == 1 && min < 10 {
-        println!("skipping: ephemeral resources need Terraform >= 1.10");
+    if !terraform_at_least(10, "ephemeral resources need Terraform >= 1.10") {
         return;
     }
     let lab = Lab::new(&format!(
@@ -106,14 +105,10 @@ fn ephemeral_resource_example_applies_and_leaves_no_token() {
 
 #[test]
 fn list_resource_example_runs_with_terraform_query() {
-    let (maj, min, _) = terraform_version();
-    if maj == 1 && min < 14 {
-        println!("skipping: terraform query needs Terraform >= 1.14");
+    if !terraform_at_least(14, "terraform query needs Terraform >= 1.14") {
         return;
     }
-    let lab = Lab::new(&format!(
-        "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{}}\n"
-    ));
+    let lab = Lab::without_resources();
     let wanted = lab
         .emu
         .seed_token(launchdarkly_emulator::SeedToken {

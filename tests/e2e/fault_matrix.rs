@@ -25,6 +25,8 @@ pub(crate) use checks::finish;
 
 use crate::support::*;
 use launchdarkly_emulator::{Faults, RequestRecord};
+use std::io::Read;
+use std::thread::JoinHandle;
 use std::time::Instant;
 
 pub(crate) fn token_count() -> usize {
@@ -78,6 +80,44 @@ pub(crate) fn apply_args(parallelism: usize) -> Vec<String> {
     .collect()
 }
 
+/// Starts a scenario: the clock, then a lab with `n` tokens configured and the scenario's
+/// faults injected.
+pub(crate) fn start(s: &Scenario, n: usize) -> (Instant, Lab) {
+    let started = Instant::now();
+    let lab = Lab::new(&config(n, s.provider));
+    lab.emu.set_faults(s.faults.clone());
+    (started, lab)
+}
+
+/// Reads a child's output pipe to its end on a thread of its own.
+pub(crate) fn read_in_background(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = pipe.read_to_string(&mut s);
+        s
+    })
+}
+
+/// After a first apply that failed (its output `first`), re-applies under the lab's current
+/// faults until an apply succeeds, then runs the matrix's checks.
+pub(crate) fn converge_after_failed_first_apply(
+    lab: &Lab,
+    s: &Scenario,
+    n: usize,
+    first: String,
+    started: Instant,
+) {
+    let mut ignored = String::new();
+    let failed = apply_until_success(lab, s, 1, &mut ignored);
+    let outcome = Outcome {
+        applies: failed + 2,
+        failed_applies: failed + 1,
+        requests: lab.emu.requests(),
+        first_output: first,
+    };
+    finish(lab, s, n, outcome, started, false);
+}
+
 /// Re-applies under the lab's current faults until an apply succeeds.
 pub(crate) fn apply_until_success(
     lab: &Lab,
@@ -117,9 +157,7 @@ fn run(s: Scenario) {
         return;
     }
     let n = token_count();
-    let started = Instant::now();
-    let lab = Lab::new(&config(n, s.provider));
-    lab.emu.set_faults(s.faults.clone());
+    let (started, lab) = start(&s, n);
     let mut first = String::new();
     let failed = apply_until_success(&lab, &s, 0, &mut first);
     let outcome = Outcome {

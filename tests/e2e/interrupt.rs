@@ -6,11 +6,10 @@
 //! checks, reused), then a no-change plan. Runs once per CI, like the fault matrix.
 
 use crate::fault_matrix::{
-    Outcome, Scenario, apply_args, apply_until_success, config, finish, token_count,
+    Scenario, apply_args, converge_after_failed_first_apply, read_in_background, start, token_count,
 };
 use crate::support::*;
 use launchdarkly_emulator::Faults;
-use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -47,9 +46,7 @@ fn ctrl_c_mid_apply_of_50_tokens_stops_cleanly_and_the_rerun_converges() {
             }
         },
     };
-    let started = Instant::now();
-    let lab = Lab::new(&config(n, s.provider));
-    lab.emu.set_faults(s.faults.clone());
+    let (started, lab) = start(&s, n);
 
     let args = apply_args(s.parallelism);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -65,18 +62,8 @@ fn ctrl_c_mid_apply_of_50_tokens_stops_cleanly_and_the_rerun_converges() {
         .spawn()
         .expect("terraform apply");
     let pgid = child.id();
-    let mut stdout = child.stdout.take().expect("stdout");
-    let mut stderr = child.stderr.take().expect("stderr");
-    let out_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stdout.read_to_string(&mut s);
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stderr.read_to_string(&mut s);
-        s
-    });
+    let out_reader = read_in_background(child.stdout.take().expect("stdout"));
+    let err_reader = read_in_background(child.stderr.take().expect("stderr"));
 
     // Poll the emulator's state (no fixed sleeps decide anything) until some creates are
     // done; the bound only turns a hang into a failure.
@@ -129,13 +116,5 @@ fn ctrl_c_mid_apply_of_50_tokens_stops_cleanly_and_the_rerun_converges() {
 
     // The re-run, without latency, must converge with nothing orphaned or duplicated.
     lab.emu.set_faults(Faults::default());
-    let mut ignored = String::new();
-    let failed = apply_until_success(&lab, &s, 1, &mut ignored);
-    let outcome = Outcome {
-        applies: failed + 2,
-        failed_applies: failed + 1,
-        requests: lab.emu.requests(),
-        first_output: first,
-    };
-    finish(&lab, &s, n, outcome, started, false);
+    converge_after_failed_first_apply(&lab, &s, n, first, started);
 }

@@ -25,6 +25,27 @@ fn seed(lab: &Lab, name: &str, role: &str, service: bool) -> String {
         .id
 }
 
+/// `terraform query` writing configuration for what it finds to `generated.tf`: the
+/// command's output and the generated file.
+fn query_generating_config(lab: &Lab) -> (String, String) {
+    let out = ok(
+        lab.wd
+            .run(&["query", "-no-color", "-generate-config-out=generated.tf"]),
+        "terraform query -generate-config-out",
+    );
+    let generated =
+        std::fs::read_to_string(lab.wd.path().join("generated.tf")).expect("generated.tf");
+    (out, generated)
+}
+
+/// The output of `terraform plan -detailed-exitcode`.
+fn plan_text(lab: &Lab) -> String {
+    let o = lab
+        .wd
+        .run(&["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
+    text(&o)
+}
+
 #[test]
 fn identity_is_in_state_and_import_by_identity_works() {
     if !at_least(12, "resource identity") {
@@ -74,9 +95,7 @@ fn terraform_query_lists_by_filter_and_generated_config_imports_cleanly() {
     if !at_least(14, "terraform query") {
         return;
     }
-    let lab = Lab::new(&format!(
-        "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{}}\n"
-    ));
+    let lab = Lab::without_resources();
     let ci_a = seed(&lab, "ci-a", "reader", true);
     let ci_b = seed(&lab, "ci-b", "writer", false);
     let other = seed(&lab, "other", "reader", false);
@@ -88,23 +107,14 @@ fn terraform_query_lists_by_filter_and_generated_config_imports_cleanly() {
     assert!(out.contains(&ci_a) && out.contains(&ci_b), "{out}");
     assert!(!out.contains(&other), "the filter applies:\n{out}");
 
-    let out = ok(
-        lab.wd
-            .run(&["query", "-no-color", "-generate-config-out=generated.tf"]),
-        "terraform query -generate-config-out",
-    );
-    let generated =
-        std::fs::read_to_string(lab.wd.path().join("generated.tf")).expect("generated.tf");
+    let (out, generated) = query_generating_config(&lab);
     assert_eq!(
         generated.matches("import {").count(),
         2,
         "{out}\n{generated}"
     );
     assert!(!generated.contains("api-"), "never a secret:\n{generated}");
-    let o = lab
-        .wd
-        .run(&["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
-    let plan = text(&o);
+    let plan = plan_text(&lab);
     assert!(
         plan.contains("2 to import, 0 to add, 0 to change, 0 to destroy"),
         "{generated}\n{plan}"
@@ -132,9 +142,7 @@ fn generated_config_validates_and_imports_cleanly_for_every_kind_of_permission()
     if !at_least(15, "GenerateResourceConfig") {
         return;
     }
-    let lab = Lab::new(&format!(
-        "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{}}\n"
-    ));
+    let lab = Lab::without_resources();
     let deployer = lab
         .emu
         .custom_roles()
@@ -172,13 +180,7 @@ resource "launchdarkly_access_token" "legacy" {{
         "list \"launchdarkly_access_token\" \"gen\" {\n  provider         = launchdarkly\n  include_resource = true\n  config {\n    name_regex = \"^gen-\"\n  }\n}\n",
     );
     lab.emu.clear_requests();
-    let out = ok(
-        lab.wd
-            .run(&["query", "-no-color", "-generate-config-out=generated.tf"]),
-        "terraform query -generate-config-out",
-    );
-    let generated =
-        std::fs::read_to_string(lab.wd.path().join("generated.tf")).expect("generated.tf");
+    let (out, generated) = query_generating_config(&lab);
     assert_eq!(
         generated.matches("import {").count(),
         3,
@@ -210,10 +212,7 @@ resource "launchdarkly_access_token" "legacy" {{
         lab.wd.run(&["validate", "-no-color"]),
         "validate the generated configuration",
     );
-    let o = lab
-        .wd
-        .run(&["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
-    let plan = text(&o);
+    let plan = plan_text(&lab);
     assert!(
         plan.contains("3 to import, 0 to add, 0 to change, 0 to destroy"),
         "{generated}\n{plan}"

@@ -120,6 +120,13 @@ pub struct Lab {
 }
 
 impl Lab {
+    /// A lab whose configuration is only the provider, with an empty provider block.
+    pub fn without_resources() -> Lab {
+        Lab::new(&format!(
+            "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{}}\n"
+        ))
+    }
+
     pub fn new(main_tf: &str) -> Lab {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -160,6 +167,30 @@ impl Lab {
             self.wd
                 .run(&["apply", "-auto-approve", "-input=false", "-no-color"]),
             "terraform apply",
+        )
+    }
+
+    /// `terraform apply`, which must fail; its output.
+    pub fn failed_apply(&self) -> String {
+        let o = self
+            .wd
+            .run(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+        let out = text(&o);
+        assert!(!o.status.success(), "{out}");
+        out
+    }
+
+    /// `terraform apply` of the saved plan `plan_file`, asserting success.
+    pub fn apply_saved_plan(&self, plan_file: &str) -> String {
+        ok(
+            self.wd.run(&[
+                "apply",
+                "-auto-approve",
+                "-input=false",
+                "-no-color",
+                plan_file,
+            ]),
+            "apply of the saved plan",
         )
     }
 
@@ -251,6 +282,63 @@ impl Lab {
         }
         wd
     }
+}
+
+/// Whether Terraform is 1.`minor` or later; when it is not, prints `skipping: {note}`.
+pub fn terraform_at_least(minor: u32, note: &str) -> bool {
+    let (maj, min, _) = terraform_version();
+    if maj == 1 && min < minor {
+        println!("skipping: {note}");
+        return false;
+    }
+    true
+}
+
+/// Starts the provider in debug mode (`--debug` followed by `extra_args`); returns the
+/// process and the TF_REATTACH_PROVIDERS value it prints, if it prints one within ten lines.
+pub fn start_debug_provider(extra_args: &[&str]) -> (std::process::Child, Option<String>) {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = Command::new(provider_binary())
+        .arg("--debug")
+        .args(extra_args)
+        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn --debug");
+    // The pipe stays with the process (read through a borrow), so that it is still open for
+    // whatever the provider prints later.
+    let mut reader = BufReader::new(child.stdout.as_mut().expect("stdout"));
+    let mut reattach = None;
+    for _ in 0..10 {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        if let Some(v) = line.trim().strip_prefix("TF_REATTACH_PROVIDERS='") {
+            reattach = Some(v.trim_end_matches('\'').to_string());
+            break;
+        }
+    }
+    (child, reattach)
+}
+
+/// `terraform providers schema -json` in `wd` against the reattached debug provider, which
+/// is then stopped.
+pub fn schema_from_debug_provider(
+    wd: &Workdir,
+    reattach: &str,
+    mut provider: std::process::Child,
+) -> Output {
+    let out = wd.run_env(
+        &["providers", "schema", "-json"],
+        &[("TF_REATTACH_PROVIDERS", reattach)],
+    );
+    let _ = provider.kill();
+    let _ = provider.wait();
+    out
 }
 
 /// `terraform apply -auto-approve` in `wd`, asserting success.

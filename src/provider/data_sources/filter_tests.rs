@@ -24,6 +24,22 @@ fn paths(d: &Diagnostics) -> Vec<String> {
         .collect()
 }
 
+/// A filter case: its name, the filter attributes set, and the IDs it must match.
+type Case<'a> = (&'a str, Vec<(&'a str, Value)>, Vec<&'a str>);
+
+/// Decodes each case's filters at `now` and checks the IDs of the tokens of `all` they match.
+fn assert_matching(all: &[Token], cases: Vec<Case>, now: i64) {
+    for (name, pairs, want) in cases {
+        let f = Filters::decode(&cfg(pairs), now).expect(name);
+        let got: Vec<&str> = all
+            .iter()
+            .filter(|t| f.matches(t))
+            .map(|t| t.id.as_str())
+            .collect();
+        assert_eq!(got, want, "{name}");
+    }
+}
+
 #[test]
 fn validation_points_at_the_attribute() {
     let cases: Vec<(&str, Value, Vec<&str>)> = vec![
@@ -83,7 +99,6 @@ fn filters_combine_with_and() {
         mk("3", None, true, None),
         mk("4", Some("CI"), true, Some("reader")),
     ];
-    type Case<'a> = (&'a str, Vec<(&'a str, Value)>, Vec<&'a str>);
     let cases: Vec<Case> = vec![
         ("none", vec![], vec!["1", "2", "3", "4"]),
         ("exact name", vec![("name", "ci".into())], vec!["1"]),
@@ -106,15 +121,7 @@ fn filters_combine_with_and() {
             vec!["4"],
         ),
     ];
-    for (name, pairs, want) in cases {
-        let f = Filters::decode(&cfg(pairs), 0).expect(name);
-        let got: Vec<&str> = all
-            .iter()
-            .filter(|t| f.matches(t))
-            .map(|t| t.id.as_str())
-            .collect();
-        assert_eq!(got, want, "{name}");
-    }
+    assert_matching(&all, cases, 0);
 }
 
 const DAY: i64 = 86_400_000;
@@ -134,7 +141,6 @@ fn audit_filters_pick_stale_and_dated_tokens() {
         mk("new-never-used", 5, None),
         mk("new-used", 5, Some(2)),
     ];
-    type Case<'a> = (&'a str, Vec<(&'a str, Value)>, Vec<&'a str>);
     let at = |days_ago: i64| {
         DateTime::<Utc>::from_timestamp_millis(now - days_ago * DAY)
             .map(|t| t.to_rfc3339())
@@ -182,15 +188,7 @@ fn audit_filters_pick_stale_and_dated_tokens() {
             vec![],
         ),
     ];
-    for (name, pairs, want) in cases {
-        let f = Filters::decode(&cfg(pairs), now).expect(name);
-        let got: Vec<&str> = all
-            .iter()
-            .filter(|t| f.matches(t))
-            .map(|t| t.id.as_str())
-            .collect();
-        assert_eq!(got, want, "{name}");
-    }
+    assert_matching(&all, cases, now);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! rotation), moved blocks and destroy.
 
 use super::*;
+use crate::access_token_correctness::token_of;
 
 #[test]
 fn role_token_lifecycle_update_switch_rotate_destroy() {
@@ -72,10 +73,7 @@ fn role_token_lifecycle_update_switch_rotate_destroy() {
     lab.assert_no_changes("after role → inline_roles");
 
     // Rotation by expire (v2 semantics): negative → old secret expires now.
-    let old = lab.state()["launchdarkly_access_token.ci"]["token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let old = token_of(&lab, "ci");
     lab.wd.write(
         "main.tf",
         &tf(r#"resource "launchdarkly_access_token" "ci" {
@@ -90,10 +88,7 @@ fn role_token_lifecycle_update_switch_rotate_destroy() {
 }"#),
     );
     lab.apply();
-    let new = lab.state()["launchdarkly_access_token.ci"]["token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let new = token_of(&lab, "ci");
     assert_ne!(new, old, "rotation stores the new secret");
     assert_eq!(new, lab.server_tokens()[0].secret);
     assert!(
@@ -155,12 +150,7 @@ fn rotation_by_triggers_with_and_without_grace() {
     };
     let lab = Lab::new(&cfg("1", "rotation_grace_period = \"1h\""));
     lab.apply();
-    let token = |lab: &Lab| {
-        lab.state()["launchdarkly_access_token.rot"]["token"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
-    };
+    let token = |lab: &Lab| token_of(lab, "rot");
     let s1 = token(&lab);
     lab.assert_no_changes("after create with triggers");
 
@@ -283,12 +273,7 @@ fn a_failed_rotation_keeps_track_and_is_retried_by_the_next_apply() {
     };
     let lab = Lab::new(&cfg("1"));
     lab.apply();
-    let token = |lab: &Lab| {
-        lab.state()["launchdarkly_access_token.r"]["token"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
-    };
+    let token = |lab: &Lab| token_of(lab, "r");
     let s1 = token(&lab);
 
     lab.wd.write("main.tf", &cfg("2"));

@@ -97,9 +97,7 @@ fn bad_input_list_resource() {
         println!("skipping: Terraform {major}.{minor} has no terraform query");
         return;
     }
-    let lab = Lab::new(&format!(
-        "{REQUIRED_PROVIDERS}\nprovider \"launchdarkly\" {{}}\n"
-    ));
+    let lab = Lab::without_resources();
     let cases: &[(&str, &str, &str, &[&str])] = &[
         (
             "name_regex = \"ci-(\"",

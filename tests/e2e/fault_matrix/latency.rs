@@ -3,13 +3,13 @@
 //! re-applied until it converges.
 
 use super::{
-    Outcome, Scenario, apply_args, apply_until_success, config, finish, slow_evidence, token_count,
+    Scenario, apply_args, converge_after_failed_first_apply, read_in_background, slow_evidence,
+    start, token_count,
 };
 use crate::support::*;
 use launchdarkly_emulator::Faults;
-use std::io::{BufRead, Read};
+use std::io::BufRead;
 use std::process::Stdio;
-use std::time::Instant;
 
 #[test]
 fn fault_matrix_2s_latency_with_a_1s_http_timeout() {
@@ -35,9 +35,7 @@ fn fault_matrix_2s_latency_with_a_1s_http_timeout() {
             }
         },
     };
-    let started = Instant::now();
-    let lab = Lab::new(&config(n, s.provider));
-    lab.emu.set_faults(s.faults.clone());
+    let (started, lab) = start(&s, n);
 
     // The first apply, with the provider's warnings on stderr: the first "create outcome
     // unknown" means the creates have timed out; then the latency is lifted (unless
@@ -52,13 +50,8 @@ fn fault_matrix_2s_latency_with_a_1s_http_timeout() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("terraform apply");
-    let mut stdout = child.stdout.take().expect("stdout");
+    let out_reader = read_in_background(child.stdout.take().expect("stdout"));
     let stderr = child.stderr.take().expect("stderr");
-    let out_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stdout.read_to_string(&mut s);
-        s
-    });
     let (tx, rx) = std::sync::mpsc::channel::<()>();
     let err_reader = std::thread::spawn(move || {
         let mut all = String::new();
@@ -116,13 +109,5 @@ fn fault_matrix_2s_latency_with_a_1s_http_timeout() {
     lab.emu.set_faults(Faults::default());
     lab.assert_server_matches_state();
 
-    let mut ignored = String::new();
-    let failed = apply_until_success(&lab, &s, 1, &mut ignored);
-    let outcome = Outcome {
-        applies: failed + 2,
-        failed_applies: failed + 1,
-        requests: lab.emu.requests(),
-        first_output: first,
-    };
-    finish(&lab, &s, n, outcome, started, false);
+    converge_after_failed_first_apply(&lab, &s, n, first, started);
 }

@@ -148,28 +148,8 @@ output "read_by_ours" {{
 
 #[test]
 fn debug_mode_serves_under_the_second_address_it_prints() {
-    use std::io::{BufRead, BufReader};
     let second = "terraform.example.com/acme/launchdarkly";
-    let mut child = std::process::Command::new(provider_binary())
-        .args(["--debug", "--address", second])
-        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn --debug");
-    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut reattach = None;
-    for _ in 0..10 {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            break;
-        }
-        if let Some(v) = line.trim().strip_prefix("TF_REATTACH_PROVIDERS='") {
-            reattach = Some(v.trim_end_matches('\'').to_string());
-            break;
-        }
-    }
+    let (mut child, reattach) = start_debug_provider(&["--address", second]);
     let Some(reattach) = reattach else {
         let _ = child.kill();
         let _ = child.wait();
@@ -178,12 +158,7 @@ fn debug_mode_serves_under_the_second_address_it_prints() {
     let wd = Workdir::new(&format!(
         "terraform {{\n  required_providers {{\n    launchdarkly-tokens = {{\n      source = \"{second}\"\n    }}\n  }}\n}}\n"
     ));
-    let out = wd.run_env(
-        &["providers", "schema", "-json"],
-        &[("TF_REATTACH_PROVIDERS", &reattach)],
-    );
-    let _ = child.kill();
-    let _ = child.wait();
+    let out = schema_from_debug_provider(&wd, &reattach, child);
     let j: serde_json::Value = serde_json::from_str(&reattach).expect("reattach JSON");
     assert!(j.get(second).is_some(), "the printed address: {reattach}");
     assert!(out.status.success(), "{}", text(&out));

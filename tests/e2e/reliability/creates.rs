@@ -127,11 +127,7 @@ fn a_failed_reset_of_an_adopted_token_leaves_no_orphan() {
     faults.lose_next_creates = 1;
     faults.fail_next_resets = 1;
     lab.emu.set_faults(faults);
-    let o = lab
-        .wd
-        .run(&["apply", "-auto-approve", "-input=false", "-no-color"]);
-    let out = text(&o);
-    assert!(!o.status.success(), "{out}");
+    let out = lab.failed_apply();
     assert!(
         out.contains("Failed to reset the secret of adopted access token"),
         "{out}"

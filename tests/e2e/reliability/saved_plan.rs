@@ -42,16 +42,7 @@ fn a_saved_plan_applies_after_a_change_in_the_ui() {
             ],
         ))
         .expect("UI change");
-    let out = ok(
-        lab.wd.run(&[
-            "apply",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "p.bin",
-        ]),
-        "apply of the saved plan",
-    );
+    let out = lab.apply_saved_plan("p.bin");
     assert!(!out.contains("inconsistent result"), "{out}");
     let server = lab.server_tokens();
     assert_eq!(server.len(), 1);

@@ -18,6 +18,8 @@ pub mod path;
 pub mod provider;
 pub mod redact;
 pub mod schema;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod typed;
 pub mod types;
 pub mod value;

@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::framework::provider::{ApplyRequest, Ctx, PlanRequest, Resource};
-use crate::framework::{Attribute, Block, Diagnostics, Outcome, Plan, Schema, Type, Value};
+use crate::framework::test_support::StubProvider;
+use crate::framework::{Attribute, Block, Outcome, Plan, Schema, Type, Value};
 use crate::protocol::convert::encode_value;
 
 struct Panicky;
@@ -33,32 +34,12 @@ impl Resource for Panicky {
     }
 }
 
-struct TestProvider;
-
-#[async_trait::async_trait]
-impl Provider for TestProvider {
-    fn type_name(&self) -> &'static str {
-        "test"
-    }
-    fn schema(&self) -> Schema {
-        Schema {
-            version: 0,
-            block: Block::default(),
-        }
-    }
-    async fn validate(&self, _: &Value) -> Diagnostics {
-        Diagnostics::new()
-    }
-    async fn configure(&self, _: &Ctx, _: &str, _: &Value) -> Diagnostics {
-        Diagnostics::new()
-    }
-    fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(Panicky)]
-    }
-}
-
 fn service() -> ProviderService {
-    ProviderService::new(Arc::new(TestProvider))
+    ProviderService::new(Arc::new(StubProvider {
+        type_name: "test",
+        resources: vec![Arc::new(Panicky)],
+        ..StubProvider::default()
+    }))
 }
 
 #[tokio::test]

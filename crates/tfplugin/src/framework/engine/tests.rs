@@ -12,6 +12,7 @@ use crate::framework::path::AttributePath;
 use crate::framework::provider::{ApplyRequest, Outcome, Plan, PlanRequest};
 use crate::framework::provider::{EphemeralResource, ListItem, ListRequest, ListResource, Opened};
 use crate::framework::schema::Schema;
+use crate::framework::test_support::StubProvider;
 use crate::framework::typed::field;
 use crate::framework::types::Type;
 use crate::framework::{
@@ -278,42 +279,6 @@ impl EphemeralResource for Lease {
     }
 }
 
-struct Example {
-    notes: Arc<Notes>,
-    leases: Arc<Lease>,
-}
-
-#[async_trait]
-impl Provider for Example {
-    fn type_name(&self) -> &'static str {
-        "example"
-    }
-    fn schema(&self) -> Schema {
-        Schema {
-            version: 0,
-            block: Block::default(),
-        }
-    }
-    async fn validate(&self, _: &Value) -> Diagnostics {
-        Diagnostics::new()
-    }
-    async fn configure(&self, _: &Ctx, _: &str, _: &Value) -> Diagnostics {
-        Diagnostics::new()
-    }
-    fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![self.notes.clone()]
-    }
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![Arc::new(Echo)]
-    }
-    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
-        vec![self.leases.clone()]
-    }
-    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
-        vec![self.notes.clone()]
-    }
-}
-
 fn engine() -> (Engine, Arc<Notes>) {
     let (engine, notes, _) = engine_with_leases();
     (engine, notes)
@@ -322,9 +287,12 @@ fn engine() -> (Engine, Arc<Notes>) {
 fn engine_with_leases() -> (Engine, Arc<Notes>, Arc<Lease>) {
     let notes = Arc::new(Notes::default());
     let leases = Arc::new(Lease::default());
-    let engine = Engine::new(Arc::new(Example {
-        notes: Arc::clone(&notes),
-        leases: Arc::clone(&leases),
+    let engine = Engine::new(Arc::new(StubProvider {
+        type_name: "example",
+        resources: vec![notes.clone()],
+        data_sources: vec![Arc::new(Echo)],
+        ephemeral_resources: vec![leases.clone()],
+        list_resources: vec![notes.clone()],
     }));
     (engine, notes, leases)
 }

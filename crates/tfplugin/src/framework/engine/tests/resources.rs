@@ -3,6 +3,36 @@
 
 use super::*;
 
+/// Plans `example_note` from `prior` to `proposed` under `config`, with no private bytes.
+async fn plan_note(engine: &Engine, prior: Value, proposed: Value, config: Value) -> Plan {
+    engine
+        .plan_resource(
+            "example_note",
+            PlanRequest {
+                prior,
+                proposed,
+                config,
+                prior_private: vec![],
+            },
+        )
+        .await
+}
+
+/// Applies `example_note` from `prior` to `planned` under `config`, with no private bytes.
+async fn apply_note(engine: &Engine, prior: Value, planned: Value, config: Value) -> Outcome {
+    engine
+        .apply_resource(
+            "example_note",
+            ApplyRequest {
+                prior,
+                planned,
+                config,
+                planned_private: vec![],
+            },
+        )
+        .await
+}
+
 #[tokio::test]
 async fn a_typed_resource_lives_through_plan_apply_read_import_and_destroy() {
     let (engine, notes) = engine();
@@ -11,30 +41,10 @@ async fn a_typed_resource_lives_through_plan_apply_read_import_and_destroy() {
 
     // Create: the baseline makes the computed `id` unknown before the resource plans.
     let cfg = config("hello", &["a"]);
-    let plan = engine
-        .plan_resource(
-            "example_note",
-            PlanRequest {
-                prior: Value::Null,
-                proposed: cfg.clone(),
-                config: cfg.clone(),
-                prior_private: vec![],
-            },
-        )
-        .await;
+    let plan = plan_note(&engine, Value::Null, cfg.clone(), cfg.clone()).await;
     assert!(plan.planned.get("id").is_some_and(Value::is_unknown));
     assert_eq!(plan.planned.get("text"), Some(&Value::string("hello")));
-    let created = engine
-        .apply_resource(
-            "example_note",
-            ApplyRequest {
-                prior: Value::Null,
-                planned: plan.planned,
-                config: cfg,
-                planned_private: vec![],
-            },
-        )
-        .await;
+    let created = apply_note(&engine, Value::Null, plan.planned, cfg).await;
     assert!(
         !created.diagnostics.has_errors(),
         "{:?}",
@@ -48,29 +58,9 @@ async fn a_typed_resource_lives_through_plan_apply_read_import_and_destroy() {
     let cfg = config("changed", &["a", "b"]);
     let mut proposed = cfg.clone();
     proposed.set("id", Value::string("n1"));
-    let plan = engine
-        .plan_resource(
-            "example_note",
-            PlanRequest {
-                prior: created.state.clone(),
-                proposed,
-                config: cfg.clone(),
-                prior_private: vec![],
-            },
-        )
-        .await;
+    let plan = plan_note(&engine, created.state.clone(), proposed, cfg.clone()).await;
     assert_eq!(plan.planned.get("id"), Some(&Value::string("n1")));
-    let updated = engine
-        .apply_resource(
-            "example_note",
-            ApplyRequest {
-                prior: created.state,
-                planned: plan.planned,
-                config: cfg,
-                planned_private: vec![],
-            },
-        )
-        .await;
+    let updated = apply_note(&engine, created.state, plan.planned, cfg).await;
     assert_eq!(notes.get("n1").map(|n| n.text), Some("changed".into()));
 
     // Read and import see the service's object.
@@ -85,17 +75,7 @@ async fn a_typed_resource_lives_through_plan_apply_read_import_and_destroy() {
     assert_eq!(missing.state, None, "a null import is no object");
 
     // Destroy, then a refresh finds nothing.
-    let gone = engine
-        .apply_resource(
-            "example_note",
-            ApplyRequest {
-                prior: updated.state.clone(),
-                planned: Value::Null,
-                config: Value::Null,
-                planned_private: vec![],
-            },
-        )
-        .await;
+    let gone = apply_note(&engine, updated.state.clone(), Value::Null, Value::Null).await;
     assert!(gone.state.is_null());
     let read = engine
         .read_resource("example_note", updated.state, vec![])
@@ -125,46 +105,16 @@ async fn identity_comes_from_the_state_and_imports_by_identity() {
     let (engine, _) = engine();
     assert!(engine.identity_schema("example_note").is_some());
     let cfg = config("hello", &[]);
-    let plan = engine
-        .plan_resource(
-            "example_note",
-            PlanRequest {
-                prior: Value::Null,
-                proposed: cfg.clone(),
-                config: cfg.clone(),
-                prior_private: vec![],
-            },
-        )
-        .await;
+    let plan = plan_note(&engine, Value::Null, cfg.clone(), cfg.clone()).await;
     assert_eq!(plan.identity, None, "a create has no identity until apply");
-    let created = engine
-        .apply_resource(
-            "example_note",
-            ApplyRequest {
-                prior: Value::Null,
-                planned: plan.planned,
-                config: cfg.clone(),
-                planned_private: vec![],
-            },
-        )
-        .await;
+    let created = apply_note(&engine, Value::Null, plan.planned, cfg.clone()).await;
     let id = Value::object([("id", Value::string("n1"))]);
     assert_eq!(created.identity, Some(id.clone()));
     let read = engine
         .read_resource("example_note", created.state.clone(), vec![])
         .await;
     assert_eq!(read.identity, Some(id.clone()));
-    let plan = engine
-        .plan_resource(
-            "example_note",
-            PlanRequest {
-                prior: created.state.clone(),
-                proposed: created.state.clone(),
-                config: cfg,
-                prior_private: vec![],
-            },
-        )
-        .await;
+    let plan = plan_note(&engine, created.state.clone(), created.state.clone(), cfg).await;
     assert_eq!(
         plan.identity,
         Some(id.clone()),
