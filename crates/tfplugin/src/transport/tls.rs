@@ -180,25 +180,24 @@ impl Pinned {
 }
 
 /// The handshake-signature methods of a rustls certificate verifier (client or server
-/// side) whose `pinned` field is a [`Pinned`]. Each `verify_tls1x_signature` method hands
-/// over to the rustls function of the same name.
+/// side) whose `pinned` field is a [`Pinned`]: each named `verify_tls1x_signature` method
+/// hands over to the rustls function of the same name, and the schemes are the provider's.
 macro_rules! verify_signatures_with_pinned {
-    () => {
-        verify_signatures_with_pinned!(@verify verify_tls12_signature verify_tls13_signature);
+    ($($method:ident),*) => {
+        $(
+            fn $method(
+                &self,
+                message: &[u8],
+                cert: &::rustls::pki_types::CertificateDer<'_>,
+                dss: &::rustls::DigitallySignedStruct,
+            ) -> Result<::rustls::client::danger::HandshakeSignatureValid, ::rustls::Error> {
+                ::rustls::crypto::$method(message, cert, dss, self.pinned.algorithms())
+            }
+        )*
         fn supported_verify_schemes(&self) -> Vec<::rustls::SignatureScheme> {
             self.pinned.algorithms().supported_schemes()
         }
     };
-    (@verify $($method:ident)*) => {$(
-        fn $method(
-            &self,
-            message: &[u8],
-            cert: &::rustls::pki_types::CertificateDer<'_>,
-            dss: &::rustls::DigitallySignedStruct,
-        ) -> Result<::rustls::client::danger::HandshakeSignatureValid, ::rustls::Error> {
-            ::rustls::crypto::$method(message, cert, dss, self.pinned.algorithms())
-        }
-    )*};
 }
 // By path, for the test client beside this file.
 #[cfg(any(test, feature = "test-client"))]
@@ -237,7 +236,7 @@ impl ClientCertVerifier for PinnedClientCert {
             ))
         }
     }
-    verify_signatures_with_pinned!();
+    verify_signatures_with_pinned!(verify_tls12_signature, verify_tls13_signature);
 }
 
 #[cfg(test)]

@@ -228,7 +228,7 @@ impl ServerCertVerifier for PinnedServer {
             ))
         }
     }
-    verify_signatures_with_pinned!();
+    verify_signatures_with_pinned!(verify_tls12_signature, verify_tls13_signature);
 }
 
 // --- a minimal DER writer for the one certificate shape above ---
