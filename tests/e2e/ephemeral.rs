@@ -4,12 +4,7 @@
 use crate::support::*;
 
 pub(crate) fn supports_ephemeral() -> bool {
-    let (major, minor, _) = terraform_version();
-    if major == 1 && minor < 10 {
-        eprintln!("skipped: ephemeral resources need Terraform >= 1.10");
-        return false;
-    }
-    true
+    terraform_at_least(10, "ephemeral resources need Terraform >= 1.10")
 }
 
 pub(crate) const CONFIG: &str = r#"

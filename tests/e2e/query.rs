@@ -4,15 +4,6 @@
 use crate::support::*;
 use launchdarkly_emulator::SeedToken;
 
-fn at_least(minor: u32, what: &str) -> bool {
-    let (major, m, _) = terraform_version();
-    if major == 1 && m < minor {
-        eprintln!("skipped: {what} needs Terraform >= 1.{minor}");
-        return false;
-    }
-    true
-}
-
 fn seed(lab: &Lab, name: &str, role: &str, service: bool) -> String {
     lab.emu
         .seed_token(SeedToken {
@@ -48,7 +39,7 @@ fn plan_text(lab: &Lab) -> String {
 
 #[test]
 fn identity_is_in_state_and_import_by_identity_works() {
-    if !at_least(12, "resource identity") {
+    if !terraform_at_least(12, "resource identity needs Terraform >= 1.12") {
         return;
     }
     let lab = Lab::new(&format!(
@@ -92,7 +83,7 @@ fn identity_is_in_state_and_import_by_identity_works() {
 
 #[test]
 fn terraform_query_lists_by_filter_and_generated_config_imports_cleanly() {
-    if !at_least(14, "terraform query") {
+    if !terraform_at_least(14, "terraform query needs Terraform >= 1.14") {
         return;
     }
     let lab = Lab::without_resources();
@@ -139,7 +130,7 @@ fn terraform_query_lists_by_filter_and_generated_config_imports_cleanly() {
 /// by key, writes statements as `inline_roles`, and imports with a clean plan.
 #[test]
 fn generated_config_validates_and_imports_cleanly_for_every_kind_of_permission() {
-    if !at_least(15, "GenerateResourceConfig") {
+    if !terraform_at_least(15, "GenerateResourceConfig needs Terraform >= 1.15") {
         return;
     }
     let lab = Lab::without_resources();

@@ -26,11 +26,6 @@ fn seed_inline_policy_token(lab: &Lab, name: &str) -> launchdarkly_emulator::Emu
     t
 }
 
-fn tf_version_at_least(minor: u32) -> bool {
-    let (maj, min, _) = terraform_version();
-    maj > 1 || (maj == 1 && min >= minor)
-}
-
 #[test]
 fn custom_role_keys_and_policy_statements() {
     let lab = Lab::new(&tf(r#"resource "launchdarkly_access_token" "custom" {
@@ -157,8 +152,10 @@ fn import_by_cli_and_import_block_with_generated_config() {
     );
     lab.assert_no_changes("after CLI import");
 
-    if !tf_version_at_least(5) {
-        println!("skipping import {{}} and -generate-config-out: Terraform < 1.5");
+    if !terraform_at_least(
+        5,
+        "import {} and -generate-config-out need Terraform >= 1.5",
+    ) {
         return;
     }
     let b = lab
